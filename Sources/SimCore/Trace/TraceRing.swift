@@ -1,0 +1,57 @@
+import DequeModule
+
+/// The most recent trace records of a run, kept for failure reports (bounded; the oldest go
+/// first). Notes of the kept records are held beside them, by record number.
+public struct TraceRing<Message: SimMessage> {
+    @usableFromInline var storage: ContiguousArray<TraceRecord<Message>> = []
+    @usableFromInline var next = 0
+    /// Notes of kept records, oldest first, with the number of the record they belong to.
+    @usableFromInline var notes: Deque<(number: Int, note: TraceNote)> = []
+    public let capacity: Int
+
+    public init(capacity: Int) {
+        precondition(capacity >= 0, "negative ring capacity")
+        self.capacity = capacity
+        storage.reserveCapacity(capacity)
+    }
+
+    /// Keeps `record`, the `number`-th of the run (numbers increase by one per record).
+    @inlinable public mutating func append(_ record: TraceRecord<Message>, number: Int) {
+        if capacity == 0 { return }
+        if storage.count < capacity {
+            storage.append(record)
+        } else {
+            storage[next] = record
+        }
+        next += 1
+        if next == capacity { next = 0 }
+        if let first = notes.first, first.number <= number - capacity { dropStaleNotes(before: number - capacity) }
+    }
+
+    /// Keeps the note of the record numbered `number` (appended just before).
+    public mutating func append(note: TraceNote, number: Int) {
+        guard capacity > 0 else { return }
+        notes.append((number, note))
+    }
+
+    @usableFromInline mutating func dropStaleNotes(before oldest: Int) {
+        while let first = notes.first, first.number <= oldest { notes.removeFirst() }
+    }
+
+    /// The kept records with their notes, oldest first; `lastNumber` is the newest record's number.
+    public func entries(lastNumber: Int) -> [(record: TraceRecord<Message>, note: TraceNote?)] {
+        let ordered = storage.count < capacity ? Array(storage) : Array(storage[next...] + storage[..<next])
+        let firstNumber = lastNumber - ordered.count + 1
+        var noteIndex = notes.startIndex
+        var result: [(record: TraceRecord<Message>, note: TraceNote?)] = []
+        result.reserveCapacity(ordered.count)
+        for (offset, record) in ordered.enumerated() {
+            let number = firstNumber + offset
+            while noteIndex < notes.endIndex && notes[noteIndex].number < number { noteIndex += 1 }
+            var note: TraceNote?
+            if noteIndex < notes.endIndex && notes[noteIndex].number == number { note = notes[noteIndex].note }
+            result.append((record, note))
+        }
+        return result
+    }
+}
