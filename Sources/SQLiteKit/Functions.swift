@@ -1,0 +1,70 @@
+import CSQLite
+
+/// Custom SQL functions and collations, implemented in Swift.
+extension Connection {
+    /// A scalar function's implementation: arguments in, value out; a thrown error becomes an SQL
+    /// error with its description.
+    public typealias ScalarFunction = ([SQLiteValue]) throws -> SQLiteValue
+
+    /// Registers (or replaces) the scalar function `name` taking `argumentCount` arguments (-1 for
+    /// any). `deterministic` lets SQLite use it in indexes and factor constant calls out.
+    public func createFunction(_ name: String, argumentCount: Int32, deterministic: Bool = true, _ body: @escaping ScalarFunction) throws {
+        let box = FunctionBox(body)
+        retain(box)
+        var flags = SQLITE_UTF8
+        if deterministic { flags |= SQLITE_DETERMINISTIC }
+        let code = sqlite3_create_function_v2(
+            handle, name, argumentCount, flags, Unmanaged.passUnretained(box).toOpaque(),
+            { context, count, values in
+                let box = Unmanaged<FunctionBox>.fromOpaque(sqlite3_user_data(context)!).takeUnretainedValue()
+                var arguments: [SQLiteValue] = []
+                arguments.reserveCapacity(Int(count))
+                for i in 0..<Int(count) { arguments.append(SQLiteValue(values?[i])) }
+                do {
+                    setResult(try box.body(arguments), context)
+                } catch {
+                    let message = "\(error)"
+                    sqlite3_result_error(context, message, Int32(message.utf8.count))
+                }
+            }, nil, nil, nil)
+        guard code == SQLITE_OK else { throw SQLiteError.last(handle, code: code) }
+    }
+
+    /// Registers the collation `name`: `compare` orders two UTF-8 texts (<0, 0, >0).
+    public func createCollation(_ name: String, _ compare: @escaping (String, String) -> Int) throws {
+        let box = CollationBox(compare)
+        retain(box)
+        let code = sqlite3_create_collation_v2(
+            handle, name, SQLITE_UTF8, Unmanaged.passUnretained(box).toOpaque(),
+            { context, leftCount, left, rightCount, right in
+                let box = Unmanaged<CollationBox>.fromOpaque(context!).takeUnretainedValue()
+                let a = String(decoding: UnsafeRawBufferPointer(start: left, count: Int(leftCount)), as: UTF8.self)
+                let b = String(decoding: UnsafeRawBufferPointer(start: right, count: Int(rightCount)), as: UTF8.self)
+                let order = box.compare(a, b)
+                return order < 0 ? -1 : (order > 0 ? 1 : 0)
+            }, nil)
+        guard code == SQLITE_OK else { throw SQLiteError.last(handle, code: code) }
+    }
+}
+
+final class FunctionBox {
+    let body: Connection.ScalarFunction
+    init(_ body: @escaping Connection.ScalarFunction) { self.body = body }
+}
+
+final class CollationBox {
+    let compare: (String, String) -> Int
+    init(_ compare: @escaping (String, String) -> Int) { self.compare = compare }
+}
+
+private func setResult(_ value: SQLiteValue, _ context: OpaquePointer?) {
+    switch value {
+    case .null: sqlite3_result_null(context)
+    case .integer(let v): sqlite3_result_int64(context, v)
+    case .real(let v): sqlite3_result_double(context, v)
+    case .text(let v):
+        v.withCString { csqlite_result_text_transient(context, $0, Int32(v.utf8.count)) }
+    case .blob(let v):
+        v.withUnsafeBytes { csqlite_result_blob_transient(context, $0.baseAddress, Int32($0.count)) }
+    }
+}
