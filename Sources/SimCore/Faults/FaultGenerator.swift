@@ -4,7 +4,7 @@
 /// which liveness can be judged.
 ///
 /// Extra kinds (a component's own faults, such as a failed 2PC prepare or a reparent) plug in as
-/// `CustomFault`s.
+/// `CustomFault`s. The generator lives as long as it has actions scheduled in the simulation.
 public final class FaultGenerator<Message: SimMessage> {
     /// A fault kind defined outside the kernel.
     public struct CustomFault {
@@ -62,7 +62,7 @@ public final class FaultGenerator<Message: SimMessage> {
     public func install() {
         for entry in mix.entries { scheduleNext(builtIn: entry.kind, rate: entry.rate, after: start) }
         for index in custom.indices { scheduleNext(custom: index, after: start) }
-        simulation.schedule(at: stop) { [unowned self] in self.finish() }
+        simulation.schedule(at: stop) { self.finish() }
     }
 
     func gap(_ rate: FaultRate) -> SimDuration {
@@ -72,7 +72,7 @@ public final class FaultGenerator<Message: SimMessage> {
     func scheduleNext(builtIn kind: FaultKind, rate: FaultRate, after time: SimTime) {
         let at = time + gap(rate)
         guard at < stop else { return }
-        simulation.schedule(at: at) { [unowned self] in
+        simulation.schedule(at: at) {
             guard !self.stopped else { return }
             self.strike(kind, rate: rate)
             self.scheduleNext(builtIn: kind, rate: rate, after: self.simulation.now)
@@ -83,7 +83,7 @@ public final class FaultGenerator<Message: SimMessage> {
         let fault = custom[index]
         let at = time + gap(fault.rate)
         guard at < stop else { return }
-        simulation.schedule(at: at) { [unowned self] in
+        simulation.schedule(at: at) {
             guard !self.stopped else { return }
             let duration = self.random.duration(in: fault.rate.minDuration, fault.rate.maxDuration)
             let heal = fault.inject(self.simulation, &self.random)
@@ -137,7 +137,7 @@ public final class FaultGenerator<Message: SimMessage> {
         simulation.apply(fault)
         injections.append(Injection(time: simulation.now, kind: kind.rawValue, fault: fault, healedAt: healAt))
         let isLifecycle = kind.isLifecycle
-        scheduleHeal(at: healAt) { [unowned self] in
+        scheduleHeal(at: healAt) {
             self.simulation.apply(heal)
             if !target.isNone {
                 if isLifecycle { self.downTargets.remove(target) } else { self.perturbedTargets.remove(target) }
@@ -149,7 +149,7 @@ public final class FaultGenerator<Message: SimMessage> {
         let id = nextHealID
         nextHealID += 1
         pendingHeals.append((id, heal))
-        simulation.schedule(at: min(time, stop)) { [unowned self] in
+        simulation.schedule(at: min(time, stop)) {
             guard let index = self.pendingHeals.firstIndex(where: { $0.id == id }) else { return }
             let entry = self.pendingHeals.remove(at: index)
             entry.heal()

@@ -14,13 +14,11 @@ struct KernelBenchmark {
     var repetitions: Int
 
     struct Figures {
+        /// The best time of each, in seconds.
         var kernelSeconds: Double
         var heapSeconds: Double
-        var kernelEventsPerSecond: Double { Double(0) + eventsPerSecond(kernelSeconds) }
-        var heapEventsPerSecond: Double { eventsPerSecond(heapSeconds) }
         var events: Int
         var fingerprint: UInt64
-        func eventsPerSecond(_ seconds: Double) -> Double { Double(events) / seconds }
         var ratio: Double { kernelSeconds / heapSeconds }
     }
 

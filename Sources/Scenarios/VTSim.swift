@@ -1,0 +1,4 @@
+/// Facts about this build of vtsim.
+public enum VTSim {
+    public static let version = "0.1.0"
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+
+/// `simrun bench`: performance figures, printed for people.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure performance (build with -c release for meaningful figures).",
+        subcommands: [KernelBenchCommand.self])
+}
+
+/// `simrun bench kernel`: the kernel's events per second against a bare swift-collections `Heap`.
+struct KernelBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernel",
+        abstract: "Events per second of the kernel and of a bare Heap on the same events, and their time ratio.")
+
+    @Option(help: "Events per measured run.")
+    var events = 10_000_000
+
+    @Option(help: "Runs of each, interleaved; the best of each counts.")
+    var repetitions = 5
+
+    @Option(help: "Processes passing tokens around a ring.")
+    var processes = 100
+
+    @Option(help: "Tokens each process starts with (processes × tokens events are pending).")
+    var tokens = 10
+
+    func validate() throws {
+        guard events > 0, repetitions > 0, processes > 1, tokens > 0 else {
+            throw ValidationError("--events, --repetitions and --tokens must be positive, --processes at least 2")
+        }
+    }
+
+    func run() throws {
+        #if DEBUG
+        print("warning: this is a debug build; use `swift run -c release simrun bench kernel` for real figures")
+        #endif
+        let bench = KernelBenchmark(events: events, processes: processes, tokensPerProcess: tokens, repetitions: repetitions)
+        let figures = bench.measure()
+        func line(_ name: String, _ seconds: Double, _ note: String) -> String {
+            let rate = Double(events) / seconds
+            return "\(name)  \(fixed(rate / 1e6, 2)) M events/s  (\(fixed(seconds * 1e9 / Double(events), 1)) ns/event, \(note))"
+        }
+        print("kernel benchmark: \(events) events, \(processes * tokens) pending, best of \(repetitions) interleaved runs")
+        print(line("kernel", figures.kernelSeconds, "typed messages over the network model, trace fingerprint and ring on"))
+        print(line("heap  ", figures.heapSeconds, "bare swift-collections Heap push/pop of the same events"))
+        print("ratio   \(fixed(figures.ratio, 3))  (kernel time / heap time; target ≤ 1.0)")
+        print("fingerprint of the kernel run: \(String(figures.fingerprint, radix: 16))")
+    }
+}
+
+func fixed(_ value: Double, _ digits: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let rounded = (value * scale).rounded() / scale
+    var text = "\(rounded)"
+    if let dot = text.firstIndex(of: ".") {
+        let decimals = text.distance(from: dot, to: text.endIndex) - 1
+        if decimals < digits { text += String(repeating: "0", count: digits - decimals) }
+    } else if digits > 0 {
+        text += "." + String(repeating: "0", count: digits)
+    }
+    return text
+}

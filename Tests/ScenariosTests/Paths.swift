@@ -1,0 +1,12 @@
+import Foundation
+
+/// The repository's root and its scenario library, found from this file's path.
+enum Paths {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let scenarios = root.appendingPathComponent("scenarios")
+
+    static func scenarioFiles() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: scenarios.path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { scenarios.appendingPathComponent($0).path }
+    }
+}
