@@ -40,6 +40,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"], swiftSettings: strict),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: strict),
+        .testTarget(name: "SimClusterTests", dependencies: ["SimCluster", "SimCore", "SQLiteKit"], swiftSettings: strict),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimCore"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["simrun", "Scenarios"], swiftSettings: strict),
     ],

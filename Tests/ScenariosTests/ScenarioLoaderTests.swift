@@ -56,7 +56,7 @@ import Testing
         #expect(scenario.faults.map(\.action) == [
             .partition(name: "p", sideA: ["echo-1"], sideB: ["ping-1"], oneWay: true), .heal(name: "p"), .heal(name: nil),
             .crash("echo-1", losingUnsynced: 0), .crash("echo-1", losingUnsynced: 3), .restart("echo-1"),
-            .pause("ping-1"), .resume("ping-1"), .clog("echo-1", delay: .milliseconds(250)), .unclog("echo-1"),
+            .pause("ping-1"), .resume("ping-1"), .clog("echo-1", extraDelay: .milliseconds(250)), .unclog("echo-1"),
             .degrade("echo-1", drop: 0.5, duplicate: 0, reorder: 0.1), .restore("echo-1"),
             .partition(name: "permanent-13", sideA: ["echo-1"], sideB: ["ping-1"], oneWay: false),
         ])

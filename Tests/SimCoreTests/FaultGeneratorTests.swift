@@ -28,8 +28,7 @@ import Testing
         let kinds = Set(generator.injections.map(\.kind))
         #expect(kinds == Set(FaultKind.allCases.map(\.rawValue)))
         for injection in generator.injections {
-            let subject = injection.fault?.subject ?? .none
-            #expect(subject.isNone || ids.contains(subject))
+            for target in injection.fault?.targets ?? [] { #expect(ids.contains(target)) }
             #expect(injection.time < SimTime(nanoseconds: 20_000_000_000))
         }
         for id in ids {

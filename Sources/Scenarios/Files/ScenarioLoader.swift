@@ -195,7 +195,7 @@ public enum ScenarioLoader {
             guard !list.isEmpty else { throw v.error("\(v.name) must name at least one process") }
             return list
         }
-        let action: FaultAction
+        let action: FaultAction<String>
         switch key {
         case "partition":
             let p = try value.fields(allowed: ["name", "a", "b", "one_way"])
@@ -221,7 +221,7 @@ public enum ScenarioLoader {
         case "resume": action = .resume(try process(value))
         case "clog":
             let c = try value.fields(allowed: ["process", "delay"])
-            action = .clog(try process(try c.required("process")), delay: try c.required("delay").duration())
+            action = .clog(try process(try c.required("process")), extraDelay: try c.required("delay").duration())
         case "unclog": action = .unclog(try process(value))
         case "degrade":
             let d = try value.fields(allowed: ["process", "drop", "duplicate", "reorder"])

@@ -71,35 +71,11 @@ public struct ProcessSpec: Sendable {
 /// A fault at a time of the timeline.
 public struct TimedFault: Sendable {
     public var at: SimDuration
-    public var action: FaultAction
+    /// The fault, naming processes by name.
+    public var action: FaultAction<String>
     /// Left in force by the final heal (a partition that never heals, a node that stays down).
     public var permanent: Bool
     public var location: SourceLocation?
-}
-
-/// A fault as a scenario names it (processes by name).
-public enum FaultAction: Sendable, Equatable {
-    case partition(name: String?, sideA: [String], sideB: [String], oneWay: Bool)
-    case heal(name: String?)
-    case crash(String, losingUnsynced: Int)
-    case restart(String)
-    case pause(String)
-    case resume(String)
-    case clog(String, delay: SimDuration)
-    case unclog(String)
-    case degrade(String, drop: Double, duplicate: Double, reorder: Double)
-    case restore(String)
-
-    /// The processes the action names.
-    public var processNames: [String] {
-        switch self {
-        case .partition(_, let a, let b, _): a + b
-        case .heal: []
-        case .crash(let p, _), .restart(let p), .pause(let p), .resume(let p), .clog(let p, _), .unclog(let p),
-             .degrade(let p, _, _, _), .restore(let p):
-            [p]
-        }
-    }
 }
 
 /// Random faults: an explicit mix of kinds and rates, or one drawn from the seed (swarm).

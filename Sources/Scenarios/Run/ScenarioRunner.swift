@@ -38,7 +38,7 @@ public enum ScenarioRunner {
             if link.bothWays { simulation.setLink(from: id(link.to), to: id(link.from), link.config) }
         }
         for timed in scenario.faults {
-            simulation.schedule(fault(timed.action, id), at: SimTime(nanoseconds: timed.at.nanoseconds))
+            simulation.schedule(timed.action.map(id), at: SimTime(nanoseconds: timed.at.nanoseconds))
         }
         let healTime = scenario.healAt.map { SimTime(nanoseconds: $0.nanoseconds) }
         let end = SimTime(nanoseconds: scenario.duration.nanoseconds)
@@ -84,21 +84,6 @@ public enum ScenarioRunner {
             outcome: outcome, checks: checkers.map(\.name), recentEvents: simulation.recentEvents)
     }
 
-    static func fault(_ action: FaultAction, _ id: (String) -> ProcessID) -> Fault {
-        switch action {
-        case .partition(let name, let a, let b, let oneWay): .partition(name: name, sideA: a.map(id), sideB: b.map(id), oneWay: oneWay)
-        case .heal(let name): .heal(name: name)
-        case .crash(let p, let losing): .crash(id(p), losingUnsynced: losing)
-        case .restart(let p): .restart(id(p))
-        case .pause(let p): .pause(id(p))
-        case .resume(let p): .resume(id(p))
-        case .clog(let p, let delay): .clog(id(p), extraDelay: delay)
-        case .unclog(let p): .unclog(id(p))
-        case .degrade(let p, let drop, let duplicate, let reorder): .degrade(id(p), drop: drop, duplicate: duplicate, reorder: reorder)
-        case .restore(let p): .restore(id(p))
-        }
-    }
-
     /// What the final heal leaves in force.
     struct PermanentFaults {
         var partitions: Set<String> = []
@@ -106,7 +91,7 @@ public enum ScenarioRunner {
         var clogged: Set<String> = []
         var degraded: Set<String> = []
 
-        init(_ actions: [FaultAction]) {
+        init(_ actions: [FaultAction<String>]) {
             for action in actions {
                 switch action {
                 case .partition(let name?, _, _, _): partitions.insert(name)
