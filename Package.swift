@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "simrun", targets: ["simrun"]),
         .library(name: "SimCore", targets: ["SimCore"]),
         .library(name: "SQLiteKit", targets: ["SQLiteKit"]),
+        .library(name: "SQLSyntax", targets: ["SQLSyntax"]),
         .library(name: "SimCluster", targets: ["SimCluster"]),
         .library(name: "Scenarios", targets: ["Scenarios"]),
     ],
@@ -21,14 +22,15 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "SQLiteKit", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "SQLSyntax", swiftSettings: strict),
         .target(
             name: "SimCore",
             dependencies: [.product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: strict),
-        .target(name: "SimCluster", dependencies: ["SimCore", "SQLiteKit"], swiftSettings: strict),
+        .target(name: "SimCluster", dependencies: ["SimCore", "SQLiteKit", "SQLSyntax"], swiftSettings: strict),
         .target(
             name: "Scenarios",
-            dependencies: ["SimCore", "SimCluster", "SQLiteKit", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SimCore", "SimCluster", "SQLiteKit", "SQLSyntax", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .executableTarget(
             name: "simrun",
@@ -40,6 +42,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"], swiftSettings: strict),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: strict),
+        .testTarget(name: "SQLSyntaxTests", dependencies: ["SQLSyntax", "Scenarios"], swiftSettings: strict),
         .testTarget(name: "SimClusterTests", dependencies: ["SimCluster", "SimCore", "SQLiteKit"], swiftSettings: strict),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimCore"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["simrun", "Scenarios"], swiftSettings: strict),
