@@ -11,6 +11,8 @@ public final class Connection {
     public let handle: OpaquePointer
     private var cache: [String: Statement] = [:]
     private var functionBoxes: [AnyObject] = []
+    /// Keeps the pre-update hook's context alive while the hook is set.
+    var preupdateBox: AnyObject?
 
     /// Opens `path` (`:memory:` for a private in-memory database).
     public init(path: String = ":memory:") throws {

@@ -176,35 +176,35 @@ extension SQLExpression {
     }
 
     /// The expression with every node replaced bottom-up by `transform` (subqueries left alone).
-    public func rewritten(_ transform: (SQLExpression) throws -> SQLExpression) rethrows -> SQLExpression {
-        func r(_ e: SQLExpression) throws -> SQLExpression { try e.rewritten(transform) }
+    public func rewritten(_ transform: (SQLExpression) -> SQLExpression) -> SQLExpression {
+        func r(_ e: SQLExpression) -> SQLExpression { e.rewritten(transform) }
         let rebuilt: SQLExpression
         switch self {
         case .literal, .column, .parameter, .variable, .defaultValue, .exists, .subquery: rebuilt = self
-        case .unary(let op, let x): rebuilt = .unary(op, try r(x))
-        case .binary(let op, let a, let b): rebuilt = .binary(op, try r(a), try r(b))
-        case .isNull(let x, let n): rebuilt = .isNull(try r(x), negated: n)
-        case .isBoolean(let x, let v, let n): rebuilt = .isBoolean(try r(x), value: v, negated: n)
-        case .between(let x, let low, let high, let n): rebuilt = .between(try r(x), low: try r(low), high: try r(high), negated: n)
-        case .inList(let x, let list, let n): rebuilt = .inList(try r(x), try list.map(r), negated: n)
-        case .inSubquery(let x, let q, let n): rebuilt = .inSubquery(try r(x), q, negated: n)
-        case .like(let x, let p, let e, let n): rebuilt = .like(try r(x), pattern: try r(p), escape: try e.map(r), negated: n)
-        case .regexp(let x, let p, let n): rebuilt = .regexp(try r(x), pattern: try r(p), negated: n)
+        case .unary(let op, let x): rebuilt = .unary(op, r(x))
+        case .binary(let op, let a, let b): rebuilt = .binary(op, r(a), r(b))
+        case .isNull(let x, let n): rebuilt = .isNull(r(x), negated: n)
+        case .isBoolean(let x, let v, let n): rebuilt = .isBoolean(r(x), value: v, negated: n)
+        case .between(let x, let low, let high, let n): rebuilt = .between(r(x), low: r(low), high: r(high), negated: n)
+        case .inList(let x, let list, let n): rebuilt = .inList(r(x), list.map(r), negated: n)
+        case .inSubquery(let x, let q, let n): rebuilt = .inSubquery(r(x), q, negated: n)
+        case .like(let x, let p, let e, let n): rebuilt = .like(r(x), pattern: r(p), escape: e.map(r), negated: n)
+        case .regexp(let x, let p, let n): rebuilt = .regexp(r(x), pattern: r(p), negated: n)
         case .caseWhen(let c):
             rebuilt = .caseWhen(CaseExpression(
-                operand: try c.operand.map(r),
-                whens: try c.whens.map { CaseExpression.When(condition: try r($0.condition), result: try r($0.result)) },
-                otherwise: try c.otherwise.map(r)))
+                operand: c.operand.map(r),
+                whens: c.whens.map { CaseExpression.When(condition: r($0.condition), result: r($0.result)) },
+                otherwise: c.otherwise.map(r)))
         case .function(var f):
-            f.arguments = try f.arguments.map(r)
-            f.orderBy = try f.orderBy.map { OrderItem(expression: try r($0.expression), descending: $0.descending) }
+            f.arguments = f.arguments.map(r)
+            f.orderBy = f.orderBy.map { OrderItem(expression: r($0.expression), descending: $0.descending) }
             rebuilt = .function(f)
-        case .cast(let x, let t): rebuilt = .cast(try r(x), t)
-        case .convertUsing(let x, let c): rebuilt = .convertUsing(try r(x), charset: c)
-        case .collate(let x, let c): rebuilt = .collate(try r(x), collation: c)
-        case .tuple(let items): rebuilt = .tuple(try items.map(r))
-        case .interval(let x, let unit): rebuilt = .interval(try r(x), unit: unit)
+        case .cast(let x, let t): rebuilt = .cast(r(x), t)
+        case .convertUsing(let x, let c): rebuilt = .convertUsing(r(x), charset: c)
+        case .collate(let x, let c): rebuilt = .collate(r(x), collation: c)
+        case .tuple(let items): rebuilt = .tuple(items.map(r))
+        case .interval(let x, let unit): rebuilt = .interval(r(x), unit: unit)
         }
-        return try transform(rebuilt)
+        return transform(rebuilt)
     }
 }

@@ -1,0 +1,23 @@
+import SQLSyntax
+
+/// What a statement returns: rows for a query; affected rows, the insert id and, for a commit,
+/// the GTID of the transaction for a write.
+public struct QueryResult: Sendable, Equatable {
+    public var columns: [String]
+    public var rows: [[SQLValue]]
+    public var rowsAffected: Int
+    /// The first AUTO_INCREMENT value the statement generated (MySQL's insert id), 0 if none.
+    public var insertID: Int64
+    /// The GTID of the transaction a COMMIT (or autocommit write) made durable.
+    public var gtid: GTID?
+
+    public init(columns: [String] = [], rows: [[SQLValue]] = [], rowsAffected: Int = 0, insertID: Int64 = 0, gtid: GTID? = nil) {
+        self.columns = columns
+        self.rows = rows
+        self.rowsAffected = rowsAffected
+        self.insertID = insertID
+        self.gtid = gtid
+    }
+
+    public static let ok = QueryResult()
+}

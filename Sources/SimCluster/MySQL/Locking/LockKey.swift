@@ -1,0 +1,32 @@
+/// What a lock covers: one row (by rowid), or one value of a unique key (so that two transactions
+/// cannot both insert the same key, as InnoDB's index locks prevent).
+public struct LockKey: Hashable, Sendable, CustomStringConvertible {
+    public enum Target: Hashable, Sendable {
+        case row(Int64)
+        /// A unique key's value, normalized as the key compares (collation, numeric equality).
+        case uniqueValue(key: String, value: String)
+    }
+
+    public let table: String
+    public let target: Target
+
+    public init(table: String, target: Target) {
+        self.table = table
+        self.target = target
+    }
+
+    public var description: String {
+        switch target {
+        case .row(let rowID): "\(table)#\(rowID)"
+        case .uniqueValue(let key, let value): "\(table).\(key)=\(value)"
+        }
+    }
+}
+
+/// Shared (`LOCK IN SHARE MODE`) or exclusive (writes, `FOR UPDATE`).
+public enum LockMode: Sendable, Equatable {
+    case shared
+    case exclusive
+
+    func compatible(with other: LockMode) -> Bool { self == .shared && other == .shared }
+}

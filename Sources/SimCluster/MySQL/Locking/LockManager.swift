@@ -1,0 +1,75 @@
+/// Row-level locks of one MySQL node, held by transactions (named by their session) until they
+/// end. Acquisition is all-or-nothing: a statement either gets every lock it needs or learns who
+/// holds the ones it cannot have, and waits for them.
+struct LockManager {
+    struct Entry {
+        var holders: [(owner: Int, mode: LockMode)] = []
+    }
+
+    private var entries: [LockKey: Entry] = [:]
+    /// The keys each owner holds, in acquisition order (so release needs no hash iteration).
+    private var held: [Int: [LockKey]] = [:]
+    /// Who each blocked owner waits for.
+    private(set) var waitsFor: [Int: [Int]] = [:]
+
+    /// The owners that hold a lock conflicting with `owner` taking `keys`, sorted; empty when it
+    /// may take them all (it then holds them).
+    mutating func acquire(_ keys: [(key: LockKey, mode: LockMode)], for owner: Int) -> [Int] {
+        var blockers: [Int] = []
+        for (key, mode) in keys {
+            guard let entry = entries[key] else { continue }
+            for holder in entry.holders where holder.owner != owner && !(mode.compatible(with: holder.mode)) {
+                if !blockers.contains(holder.owner) { blockers.append(holder.owner) }
+            }
+        }
+        guard blockers.isEmpty else { return blockers.sorted() }
+        for (key, mode) in keys {
+            var entry = entries[key] ?? Entry()
+            if let index = entry.holders.firstIndex(where: { $0.owner == owner }) {
+                if mode == .exclusive { entry.holders[index].mode = .exclusive }
+            } else {
+                entry.holders.append((owner, mode))
+                held[owner, default: []].append(key)
+            }
+            entries[key] = entry
+        }
+        return []
+    }
+
+    /// Releases everything `owner` holds.
+    mutating func release(_ owner: Int) {
+        for key in held.removeValue(forKey: owner) ?? [] {
+            guard var entry = entries[key] else { continue }
+            entry.holders.removeAll { $0.owner == owner }
+            entries[key] = entry.holders.isEmpty ? nil : entry
+        }
+        waitsFor[owner] = nil
+    }
+
+    /// How many locks `owner` holds.
+    func count(of owner: Int) -> Int { held[owner]?.count ?? 0 }
+
+    /// Records that `owner` waits for `blockers` (nil: it waits no more).
+    mutating func setWaiting(_ owner: Int, on blockers: [Int]?) {
+        waitsFor[owner] = blockers
+    }
+
+    /// A cycle of waits through `owner`, if its wait closes one: the owners on it, `owner` first.
+    func cycle(through owner: Int) -> [Int]? {
+        // Depth-first over sorted edges, so the cycle found is the same in every run.
+        var path: [Int] = [owner]
+        var visited: Set<Int> = [owner]
+        func search(_ current: Int) -> Bool {
+            for next in (waitsFor[current] ?? []).sorted() {
+                if next == owner { return true }
+                if visited.insert(next).inserted {
+                    path.append(next)
+                    if search(next) { return true }
+                    path.removeLast()
+                }
+            }
+            return false
+        }
+        return search(owner) ? path : nil
+    }
+}

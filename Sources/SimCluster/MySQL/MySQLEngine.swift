@@ -1,0 +1,631 @@
+import SimCore
+import SQLSyntax
+import SQLiteKit
+
+/// The result of a statement, delivered to the request that ran it (identified by its token).
+public struct MySQLCompletion: Sendable, Equatable {
+    public let token: Int
+    public let result: Result<QueryResult, MySQLError>
+
+    public init(token: Int, result: Result<QueryResult, MySQLError>) {
+        self.token = token
+        self.result = result
+    }
+}
+
+/// The volatile half of a MySQL node: client sessions, their open transactions, row locks, the
+/// statements waiting for locks and the commits waiting for a semi-sync ack. Rebuilt empty when
+/// the node restarts; the data lives in `MySQLStorage`.
+///
+/// Concurrency model (READ COMMITTED with row locks): a transaction's writes live in its own list
+/// of row changes until it commits. Each statement runs in a short SQLite transaction over the
+/// committed data with the transaction's own changes replayed, its effects are captured row by
+/// row and the SQLite transaction is rolled back. The statement then takes exclusive locks on the
+/// rows it changed and on the unique-key values it wrote; if another transaction holds one, the
+/// statement waits (and is run again from scratch when the holder ends), times out with 1205, or
+/// ends a deadlock with 1213 for the victim (the transaction with fewest changes). Reads see the
+/// latest committed data plus the transaction's own changes. A commit appends the changes to the
+/// binlog with a GTID and applies them; under semi-sync the changes become visible only after a
+/// replica acknowledged them (MySQL's lossless AFTER_SYNC).
+public final class MySQLEngine {
+    public let storage: MySQLStorage
+    var sessions: [Int: MySQLSession] = [:]
+    var locks = LockManager()
+    /// MySQL's `super_read_only`: client writes are refused (replication and DBA sessions write).
+    public var readOnly = true
+    /// Commits wait for a replica's acknowledgement before they become visible (set with
+    /// `setSemiSync`).
+    public private(set) var semiSyncPrimary = false
+    /// Set while running set-up scripts: no binlog, no read-only check.
+    var bootstrapping = false
+    var parked: [Parked] = []
+    var awaitingAck: [(gtid: GTID, token: Int, session: Int, result: QueryResult)] = []
+    var parseCache: [String: SQLStatement] = [:]
+    var now: SimTime = .zero
+
+    /// A statement waiting for row locks.
+    struct Parked {
+        let token: Int
+        let session: Int
+        let statement: SQLStatement
+        let bindings: [SQLValue]
+        var blockers: [Int]
+        let since: SimTime
+    }
+
+    enum Outcome {
+        case done(Result<QueryResult, MySQLError>)
+        case blocked([Int])
+        case awaitingAck(GTID)
+    }
+
+    public init(storage: MySQLStorage, random: RandomStream) throws {
+        self.storage = storage
+        storage.functions.random = random
+        try storage.recover()
+    }
+
+    // MARK: Sessions
+
+    public func openSession(_ id: Int, privileged: Bool = false) {
+        sessions[id] = MySQLSession(id: id, privileged: privileged)
+    }
+
+    public var sessionIDs: [Int] { sessions.keys.sorted() }
+
+    /// Closes a session: its transaction rolls back, its locks go, its waiting statement ends.
+    public func closeSession(_ id: Int) -> [MySQLCompletion] {
+        guard let session = sessions.removeValue(forKey: id) else { return [] }
+        var completions: [MySQLCompletion] = []
+        for p in parked where p.session == id {
+            completions.append(MySQLCompletion(token: p.token, result: .failure(.queryInterrupted)))
+        }
+        parked.removeAll { $0.session == id }
+        session.resetTransaction()
+        if !awaitingAck.contains(where: { $0.session == id }) { locks.release(id) }
+        return completions + retryParked()
+    }
+
+    /// Whether session `id` has an open transaction with changes, and since when.
+    public func transactionStart(of id: Int) -> SimTime? { sessions[id]?.transactionStart }
+
+    /// Tokens of the statements waiting for locks, oldest first.
+    public var waitingTokens: [Int] { parked.map(\.token) }
+
+    /// Tokens of the commits waiting for a semi-sync ack, oldest first.
+    public var tokensAwaitingAck: [Int] { awaitingAck.map(\.token) }
+
+    // MARK: Running statements
+
+    /// Runs `sql` for session `session`. Returns the completions this causes: usually the
+    /// statement's own; none when it waits (for locks or a semi-sync ack); and those of other
+    /// statements it unblocks or ends (a deadlock victim).
+    public func execute(_ sql: String, bindings: [SQLValue], session id: Int, token: Int, now: SimTime) -> [MySQLCompletion] {
+        self.now = now
+        guard let session = sessions[id] else { return [MySQLCompletion(token: token, result: .failure(.serverGone))] }
+        let statement: SQLStatement
+        if let cached = parseCache[sql] {
+            statement = cached
+        } else {
+            do {
+                statement = try SQLParser.parse(sql)
+            } catch {
+                let mysql = error.unsupported ? MySQLError.notSupported(error.message) : MySQLError.syntax(error.description)
+                return [MySQLCompletion(token: token, result: .failure(mysql))]
+            }
+            if parseCache.count > 20_000 { parseCache.removeAll() }
+            parseCache[sql] = statement
+        }
+        return run(statement, bindings: bindings, session: session, token: token)
+    }
+
+    func run(_ statement: SQLStatement, bindings: [SQLValue], session: MySQLSession, token: Int) -> [MySQLCompletion] {
+        switch perform(statement, bindings: bindings, session: session, token: token) {
+        case .done(let result):
+            return [MySQLCompletion(token: token, result: result)] + retryParked()
+        case .blocked(let blockers):
+            parked.append(Parked(token: token, session: session.id, statement: statement, bindings: bindings, blockers: blockers, since: now))
+            locks.setWaiting(session.id, on: blockers)
+            return resolveDeadlock(from: session.id)
+        case .awaitingAck(let gtid):
+            _ = gtid
+            return retryParked()
+        }
+    }
+
+    /// Runs parked statements again, oldest first, until none makes progress.
+    func retryParked() -> [MySQLCompletion] {
+        var completions: [MySQLCompletion] = []
+        var progress = true
+        while progress {
+            progress = false
+            var index = 0
+            while index < parked.count {
+                let p = parked[index]
+                // Only statements whose blockers have all let go are worth another run.
+                if p.blockers.contains(where: { locks.count(of: $0) > 0 || awaitingAck.contains(where: { $0.session == p.blockers.first }) }) {
+                    index += 1
+                    continue
+                }
+                guard let session = sessions[p.session] else {
+                    parked.remove(at: index)
+                    continue
+                }
+                switch perform(p.statement, bindings: p.bindings, session: session, token: p.token) {
+                case .done(let result):
+                    parked.remove(at: index)
+                    locks.setWaiting(p.session, on: nil)
+                    completions.append(MySQLCompletion(token: p.token, result: result))
+                    progress = true
+                case .blocked(let blockers):
+                    parked[index].blockers = blockers
+                    locks.setWaiting(p.session, on: blockers)
+                    index += 1
+                case .awaitingAck:
+                    parked.remove(at: index)
+                    locks.setWaiting(p.session, on: nil)
+                    progress = true
+                }
+            }
+        }
+        return completions
+    }
+
+    /// Ends a wait cycle through `owner`, if there is one: the transaction on it with the fewest
+    /// changes (the younger session on a tie) is rolled back with 1213, as InnoDB chooses.
+    func resolveDeadlock(from owner: Int) -> [MySQLCompletion] {
+        guard let cycle = locks.cycle(through: owner) else { return [] }
+        let victim = cycle.min { a, b in
+            let (ca, cb) = (sessions[a]?.changes.count ?? 0, sessions[b]?.changes.count ?? 0)
+            return ca != cb ? ca < cb : a > b
+        } ?? owner
+        var completions: [MySQLCompletion] = []
+        if let index = parked.firstIndex(where: { $0.session == victim }) {
+            completions.append(MySQLCompletion(token: parked[index].token, result: .failure(.deadlock)))
+            parked.remove(at: index)
+        }
+        sessions[victim]?.resetTransaction()
+        locks.release(victim)
+        return completions + retryParked()
+    }
+
+    /// A waiting statement gave up (innodb_lock_wait_timeout): 1205, the statement has no
+    /// effect, the transaction stays open with its earlier changes and locks.
+    public func lockWaitTimedOut(token: Int, now: SimTime) -> [MySQLCompletion] {
+        self.now = now
+        guard let index = parked.firstIndex(where: { $0.token == token }) else { return [] }
+        let p = parked.remove(at: index)
+        locks.setWaiting(p.session, on: nil)
+        return [MySQLCompletion(token: token, result: .failure(.lockWaitTimeout))]
+    }
+
+    func perform(_ statement: SQLStatement, bindings: [SQLValue], session: MySQLSession, token: Int) -> Outcome {
+        storage.functions.now = now
+        storage.functions.lastInsertID = session.lastInsertID
+        storage.functions.assignedInsertID = nil
+        storage.functions.database = session.database
+        storage.firstGeneratedID = nil
+        let outcome: Outcome
+        switch statement {
+        case .select(let query): outcome = read(query, bindings: bindings, session: session)
+        case .insert, .update, .delete: outcome = write(statement, bindings: bindings, session: session, token: token)
+        case .begin:
+            if session.inTransaction && !session.changes.isEmpty {
+                if case .awaitingAck(let gtid) = commit(session, token: token) { return .awaitingAck(gtid) }
+            }
+            session.resetTransaction()
+            locks.release(session.id)
+            session.inTransaction = true
+            session.transactionStart = now
+            outcome = .done(.success(.ok))
+        case .commit: outcome = commit(session, token: token)
+        case .rollback:
+            session.resetTransaction()
+            locks.release(session.id)
+            outcome = .done(.success(.ok))
+        case .savepoint(let name):
+            if session.inTransaction || !session.autocommit {
+                session.savepoints.removeAll { $0.name.caseInsensitiveEquals(name) }
+                session.savepoints.append((name, session.changes.count))
+            }
+            outcome = .done(.success(.ok))
+        case .rollbackToSavepoint(let name):
+            guard let index = session.savepoints.lastIndex(where: { $0.name.caseInsensitiveEquals(name) }) else {
+                return .done(.failure(.savepointMissing(name)))
+            }
+            // Locks taken since the savepoint stay held, as in InnoDB.
+            session.changes.removeSubrange(session.savepoints[index].count...)
+            session.savepoints.removeSubrange((index + 1)...)
+            outcome = .done(.success(.ok))
+        case .releaseSavepoint(let name):
+            guard let index = session.savepoints.lastIndex(where: { $0.name.caseInsensitiveEquals(name) }) else {
+                return .done(.failure(.savepointMissing(name)))
+            }
+            session.savepoints.removeSubrange(index...)
+            outcome = .done(.success(.ok))
+        case .set(let assignments): outcome = set(assignments, session: session, token: token)
+        case .use(let use):
+            session.database = use.keyspace
+            outcome = .done(.success(.ok))
+        case .show(let show): outcome = self.show(show)
+        case .createTable, .createIndex, .dropTable, .dropIndex, .truncate:
+            outcome = ddl(statement, session: session, token: token)
+        }
+        if let assigned = storage.functions.assignedInsertID { session.lastInsertID = assigned }
+        return outcome
+    }
+
+    // MARK: Reads
+
+    func read(_ query: SelectQuery, bindings: [SQLValue], session: MySQLSession) -> Outcome {
+        let translator = StatementTranslator(catalog: storage.catalog, session: session, readOnly: readOnly, serverID: storage.serverID)
+        do {
+            let (sql, names) = try translator.query(query)
+            let overlay = !session.changes.isEmpty
+            if overlay { try beginOverlay(session) }
+            defer { if overlay { try? storage.db.rollback() } }
+            let statement = try storage.db.prepare(sql)
+            try bind(bindings, to: statement)
+            var rows: [[SQLValue]] = []
+            while try statement.step() { rows.append(statement.row().map(SQLValue.init)) }
+            let columns = names ?? (0..<statement.columnCount).map { statement.columnName($0) }
+            statement.reset()
+            if let mode = query.firstSelect.lock, case .select(let select) = query,
+               let (lockSQL, tables) = try translator.lockedRows(select) {
+                let lockStatement = try storage.db.prepare(lockSQL)
+                try bind(bindings, to: lockStatement)
+                var keys: [(key: LockKey, mode: LockMode)] = []
+                while try lockStatement.step() {
+                    for (i, table) in tables.enumerated() where !lockStatement.isNull(at: Int32(i)) {
+                        keys.append((LockKey(table: table, target: .row(lockStatement.int64(at: Int32(i)))), mode == .forUpdate ? .exclusive : .shared))
+                    }
+                }
+                lockStatement.reset()
+                let blockers = locks.acquire(keys, for: session.id)
+                if !blockers.isEmpty { return .blocked(blockers) }
+                if !session.inTransaction && session.autocommit { locks.release(session.id) }
+            }
+            return .done(.success(QueryResult(columns: columns, rows: rows)))
+        } catch let error as MySQLError {
+            return .done(.failure(error))
+        } catch let error as SQLiteError {
+            return .done(.failure(SQLiteErrorMapping.mysqlError(error, catalog: storage.catalog, database: session.database)))
+        } catch {
+            return .done(.failure(.unknown("\(error)")))
+        }
+    }
+
+    func bind(_ bindings: [SQLValue], to statement: Statement) throws {
+        guard !bindings.isEmpty else { return }
+        let count = Int(statement.parameterCount)
+        guard count == bindings.count else {
+            throw MySQLError(code: 1210, sqlState: "HY000", message: "Incorrect arguments to EXECUTE: \(count) parameters, \(bindings.count) values")
+        }
+        for (i, value) in bindings.enumerated() { try statement.bind(value.sqlite, at: Int32(i + 1)) }
+    }
+
+    /// Opens the SQLite transaction a statement of `session` runs in, with its changes replayed.
+    func beginOverlay(_ session: MySQLSession) throws {
+        try storage.db.begin()
+        do {
+            try storage.replayer.apply(session.changes, on: storage.db, catalog: storage.catalog)
+        } catch {
+            try? storage.db.rollback()
+            throw error
+        }
+    }
+
+    // MARK: Writes
+
+    func write(_ statement: SQLStatement, bindings: [SQLValue], session: MySQLSession, token: Int) -> Outcome {
+        if readOnly && !session.privileged && !bootstrapping { return .done(.failure(.readOnly)) }
+        let translator = StatementTranslator(catalog: storage.catalog, session: session, readOnly: readOnly, serverID: storage.serverID)
+        let sql: String
+        let isInsert: Bool
+        do {
+            switch statement {
+            case .insert(let insert): sql = try translator.insert(insert).sql; isInsert = true
+            case .update(let update): sql = try translator.update(update).sql; isInsert = false
+            case .delete(let delete): sql = try translator.delete(delete).sql; isInsert = false
+            default: preconditionFailure("not a write")
+            }
+        } catch {
+            return .done(.failure(error))
+        }
+        let captured: [RowChange]
+        do {
+            try beginOverlay(session)
+            storage.capture = []
+            defer { storage.capture = nil }
+            let prepared = try storage.db.prepare(sql)
+            try bind(bindings, to: prepared)
+            do {
+                while try prepared.step() {}
+                prepared.reset()
+            } catch {
+                prepared.reset()
+                throw error
+            }
+            captured = storage.capture ?? []
+        } catch {
+            try? storage.db.rollback()
+            if let error = error as? MySQLError { return .done(.failure(error)) }
+            if let error = error as? SQLiteError {
+                return .done(.failure(SQLiteErrorMapping.mysqlError(error, catalog: storage.catalog, database: session.database)))
+            }
+            return .done(.failure(.unknown("\(error)")))
+        }
+        let blockers = locks.acquire(lockKeys(captured), for: session.id)
+        guard blockers.isEmpty else {
+            try? storage.db.rollback()
+            return .blocked(blockers)
+        }
+        for change in captured where change.kind != .delete { storage.noteAutoIncrement(change) }
+        let generated = storage.firstGeneratedID
+        if let generated { session.lastInsertID = generated }
+        let result = QueryResult(rowsAffected: affectedRows(captured, isInsert: isInsert), insertID: generated ?? 0)
+
+        if bootstrapping {
+            try? storage.db.commit()
+            return .done(.success(result))
+        }
+        if session.inTransaction || !session.autocommit {
+            try? storage.db.rollback()
+            if !session.inTransaction {
+                session.inTransaction = true
+                session.transactionStart = now
+            }
+            session.changes += captured
+            return .done(.success(result))
+        }
+        // Autocommit: the statement is its own transaction.
+        guard !captured.isEmpty else {
+            try? storage.db.rollback()
+            locks.release(session.id)
+            return .done(.success(result))
+        }
+        let entry = BinlogEntry(gtid: storage.takeGTID(), committedAt: now, event: .rows(captured))
+        if semiSyncPrimary {
+            try? storage.db.rollback()
+            storage.append(entry, applied: false)
+            var waiting = result
+            waiting.gtid = entry.gtid
+            awaitingAck.append((entry.gtid, token, session.id, waiting))
+            return .awaitingAck(entry.gtid)
+        }
+        do {
+            try storage.db.commit()
+        } catch {
+            try? storage.db.rollback()
+            locks.release(session.id)
+            return .done(.failure(.unknown("commit failed: \(error)")))
+        }
+        storage.append(entry, applied: true)
+        locks.release(session.id)
+        var committed = result
+        committed.gtid = entry.gtid
+        return .done(.success(committed))
+    }
+
+    /// MySQL's affected rows: inserted + deleted rows, changed rows of an update (not merely
+    /// matched ones); an upsert's update counts 2, REPLACE's delete and insert count 1 each.
+    func affectedRows(_ changes: [RowChange], isInsert: Bool) -> Int {
+        var count = 0
+        for change in changes {
+            switch change.kind {
+            case .insert, .delete: count += 1
+            case .update: if !change.isNoOp { count += isInsert ? 2 : 1 }
+            }
+        }
+        return count
+    }
+
+    /// The locks a statement's changes need: each row touched, each unique-key value written
+    /// or removed (so a concurrent insert of the same key waits).
+    func lockKeys(_ changes: [RowChange]) -> [(key: LockKey, mode: LockMode)] {
+        var keys: [(key: LockKey, mode: LockMode)] = []
+        for change in changes {
+            if change.kind != .insert { keys.append((LockKey(table: change.table, target: .row(change.oldRowID)), .exclusive)) }
+            if change.kind != .delete && change.newRowID != change.oldRowID || change.kind == .insert {
+                keys.append((LockKey(table: change.table, target: .row(change.newRowID)), .exclusive))
+            }
+            guard let table = storage.catalog.table(change.table) else { continue }
+            for key in table.uniqueKeys where !(key.name == "PRIMARY" && table.rowIDColumn != nil) {
+                for image in [change.old, change.new] where !image.isEmpty {
+                    if let value = uniqueValue(image, key: key, table: table) {
+                        keys.append((LockKey(table: change.table, target: .uniqueValue(key: key.name, value: value)), .exclusive))
+                    }
+                }
+            }
+        }
+        return keys
+    }
+
+    /// A unique key's value in a row, normalized as the key compares; nil if a part is NULL.
+    func uniqueValue(_ row: [SQLiteValue], key: TableSchema.UniqueKey, table: TableSchema) -> String? {
+        var parts: [String] = []
+        for c in key.columns {
+            switch row[c] {
+            case .null: return nil
+            case .integer(let v): parts.append("n\(v)")
+            case .real(let d): parts.append(d == d.rounded() && abs(d) < 9e18 ? "n\(Int64(d))" : "r\(d)")
+            case .text(let s):
+                let binary = SQLiteTableDefinition.collation(table.columns[c].type) == "BINARY"
+                parts.append("s" + (binary ? s : MySQLCollation.key(s).map { String($0, radix: 16) }.joined(separator: ".")))
+            case .blob(let b): parts.append("b" + b.map { String($0, radix: 16) }.joined())
+            }
+        }
+        return parts.joined(separator: "|")
+    }
+
+    // MARK: Commit
+
+    func commit(_ session: MySQLSession, token: Int) -> Outcome {
+        guard !session.changes.isEmpty else {
+            session.resetTransaction()
+            locks.release(session.id)
+            return .done(.success(.ok))
+        }
+        let entry = BinlogEntry(gtid: storage.takeGTID(), committedAt: now, event: .rows(session.changes))
+        session.resetTransaction()
+        storage.append(entry, applied: false)
+        if semiSyncPrimary {
+            awaitingAck.append((entry.gtid, token, session.id, QueryResult(gtid: entry.gtid)))
+            return .awaitingAck(entry.gtid)
+        }
+        do {
+            try storage.applyPending()
+        } catch {
+            locks.release(session.id)
+            return .done(.failure(.unknown("commit failed: \(error)")))
+        }
+        locks.release(session.id)
+        return .done(.success(QueryResult(gtid: entry.gtid)))
+    }
+
+    /// A replica acknowledged every transaction up to `gtid`: those commits become visible and
+    /// complete.
+    public func acknowledge(upTo gtid: GTID, now: SimTime) -> [MySQLCompletion] {
+        self.now = now
+        guard let last = awaitingAck.lastIndex(where: { $0.gtid == gtid }) else { return [] }
+        return completeAwaiting(count: last + 1)
+    }
+
+    /// Turns the primary side of semi-sync on or off; turning it off completes the commits that
+    /// were waiting for an ack.
+    public func setSemiSync(_ on: Bool, now: SimTime) -> [MySQLCompletion] {
+        semiSyncPrimary = on
+        return on ? [] : completeAllAwaiting(now: now)
+    }
+
+    /// Semi-sync gave up waiting (rpl_semi_sync_master_timeout with fallback to async): every
+    /// waiting commit completes without an ack.
+    public func completeAllAwaiting(now: SimTime) -> [MySQLCompletion] {
+        self.now = now
+        return completeAwaiting(count: awaitingAck.count)
+    }
+
+    func completeAwaiting(count: Int) -> [MySQLCompletion] {
+        let done = Array(awaitingAck.prefix(count))
+        awaitingAck.removeFirst(count)
+        var completions: [MySQLCompletion] = []
+        do {
+            // Apply up to the last acknowledged entry (later ones keep waiting).
+            if let last = done.last, let position = storage.binlog.lastIndex(where: { $0.gtid == last.gtid }) {
+                while storage.appliedCount <= position {
+                    let entry = storage.binlog[storage.appliedCount]
+                    try storage.apply(entry.event)
+                    storage.markApplied()
+                }
+            }
+        } catch {
+            for waiting in done { completions.append(MySQLCompletion(token: waiting.token, result: .failure(.unknown("commit failed: \(error)")))) }
+            return completions
+        }
+        for waiting in done {
+            if !awaitingAck.contains(where: { $0.session == waiting.session }) && (sessions[waiting.session].map { !$0.inTransaction } ?? true) {
+                locks.release(waiting.session)
+            }
+            completions.append(MySQLCompletion(token: waiting.token, result: .success(waiting.result)))
+        }
+        return completions + retryParked()
+    }
+
+    // MARK: Session statements
+
+    func set(_ assignments: [SetAssignment], session: MySQLSession, token: Int) -> Outcome {
+        for assignment in assignments {
+            switch assignment.scope {
+            case .user:
+                do {
+                    let value = try evaluate(assignment.value, session: session)
+                    session.userVariables[assignment.name] = value
+                } catch {
+                    return .done(.failure(error))
+                }
+            case .session, .global:
+                switch assignment.name {
+                case "autocommit":
+                    let on: Bool
+                    switch assignment.value {
+                    case .literal(.integer(let v)): on = v != 0
+                    case .literal(.boolean(let b)): on = b
+                    case .literal(.string(let s)): on = ["1", "on", "true"].contains(s.lowercased())
+                    default: return .done(.failure(MySQLError(code: 1231, sqlState: "42000", message: "Variable 'autocommit' can't be set to the value given")))
+                    }
+                    if on && !session.autocommit && session.inTransaction {
+                        if case .awaitingAck(let gtid) = commit(session, token: token) { session.autocommit = true; return .awaitingAck(gtid) }
+                    }
+                    session.autocommit = on
+                case "names", "transaction", "sql_mode", "transaction_isolation", "tx_isolation", "character_set_client",
+                     "character_set_results", "character_set_connection", "collation_connection", "time_zone", "sql_safe_updates",
+                     "foreign_key_checks", "unique_checks", "wait_timeout", "net_write_timeout", "net_read_timeout",
+                     "innodb_lock_wait_timeout", "sql_select_limit", "session_track_gtids", "sql_auto_is_null":
+                    continue
+                default:
+                    return .done(.failure(.unknownVariable(assignment.name)))
+                }
+            }
+        }
+        return .done(.success(.ok))
+    }
+
+    /// Evaluates a constant expression (a user variable's new value) through SQLite.
+    func evaluate(_ expression: SQLExpression, session: MySQLSession) throws(MySQLError) -> SQLValue {
+        let translator = StatementTranslator(catalog: storage.catalog, session: session, readOnly: readOnly, serverID: storage.serverID)
+        let sql = "SELECT " + SQLPrinter(dialect: .sqlite).print(try translator.expression(expression))
+        do {
+            return try storage.db.query(sql).first?.first.map(SQLValue.init) ?? .null
+        } catch let error as SQLiteError {
+            throw SQLiteErrorMapping.mysqlError(error, catalog: storage.catalog)
+        } catch {
+            throw .unknown("\(error)")
+        }
+    }
+
+    func show(_ show: ShowStatement) -> Outcome {
+        switch show {
+        case .tables:
+            return .done(.success(QueryResult(columns: ["Tables"], rows: storage.catalog.names.map { [.text($0)] })))
+        case .createTable(let name):
+            guard let table = storage.catalog.table(name.name) else { return .done(.failure(.noSuchTable(name.name))) }
+            return .done(.success(QueryResult(columns: ["Table", "Create Table"], rows: [[.text(table.name), .text(table.definition)]])))
+        case .columns(let name):
+            guard let table = storage.catalog.table(name.name) else { return .done(.failure(.noSuchTable(name.name))) }
+            let rows: [[SQLValue]] = table.columns.map { c in
+                [.text(c.name), .text(c.type.description.lowercased()), .text(c.nullable ? "YES" : "NO"),
+                 .text(table.primaryKey.contains(table.column(named: c.name) ?? -1) ? "PRI" : ""), .null,
+                 .text(c.autoIncrement ? "auto_increment" : "")]
+            }
+            return .done(.success(QueryResult(columns: ["Field", "Type", "Null", "Key", "Default", "Extra"], rows: rows)))
+        case .warnings:
+            return .done(.success(QueryResult(columns: ["Level", "Code", "Message"])))
+        case .databases:
+            return .done(.success(QueryResult(columns: ["Database"], rows: [[.text(sessions.values.first?.database ?? "")]])))
+        default:
+            return .done(.failure(.notSupported("this SHOW statement on a MySQL node")))
+        }
+    }
+
+    func ddl(_ statement: SQLStatement, session: MySQLSession, token: Int) -> Outcome {
+        if readOnly && !session.privileged && !bootstrapping { return .done(.failure(.readOnly)) }
+        // A schema change commits the open transaction first, as MySQL does.
+        if session.inTransaction && !session.changes.isEmpty {
+            if case .done(.failure(let error)) = commit(session, token: token) { return .done(.failure(error)) }
+        }
+        session.resetTransaction()
+        locks.release(session.id)
+        do {
+            try storage.executeDDL(statement)
+        } catch let error as MySQLError {
+            return .done(.failure(error))
+        } catch {
+            return .done(.failure(.unknown("\(error)")))
+        }
+        guard !bootstrapping else { return .done(.success(.ok)) }
+        let entry = BinlogEntry(gtid: storage.takeGTID(), committedAt: now, event: .statement(SQLPrinter().print(statement)))
+        do { try storage.applyPending() } catch { return .done(.failure(.unknown("\(error)"))) }
+        storage.appendApplied(entry)
+        return .done(.success(QueryResult(gtid: entry.gtid)))
+    }
+}

@@ -1,0 +1,267 @@
+import SimCore
+import SQLSyntax
+import SQLiteKit
+
+/// What a MySQL node keeps across crashes: its data (one in-memory SQLite database), its binlog
+/// and relay log, its GTID sets, its AUTO_INCREMENT counters, its schema and its replication
+/// settings. A crash loses only what the node process holds (sessions, open transactions, locks);
+/// a storage fault can also lose the last binlog entries that were not yet synced.
+public final class MySQLStorage: DurableState {
+    /// The server id; its own transactions' GTIDs carry it.
+    public let serverID: UInt32
+    let db: Connection
+    public internal(set) var catalog = Catalog()
+    /// Every transaction the node committed or replicated, in order.
+    public internal(set) var binlog: [BinlogEntry] = []
+    /// How many binlog entries are applied to the data; those after wait for a semi-sync ack
+    /// (crash recovery applies them, as MySQL commits what its binlog holds).
+    public internal(set) var appliedCount = 0
+    /// How many binlog entries are synced to disk (a storage fault may lose the rest).
+    public internal(set) var syncedCount = 0
+    /// Sync every commit (MySQL's `sync_binlog=1`); otherwise the node syncs periodically.
+    public var syncEveryCommit = true
+    /// The GTIDs of the applied binlog entries.
+    public internal(set) var executed = GTIDSet()
+    /// Entries received from the replication source and not yet applied.
+    public internal(set) var relayLog: [BinlogEntry] = []
+    /// Every GTID received from the source (applied or not).
+    public internal(set) var retrieved = GTIDSet()
+    var autoIncrement: [String: Int64] = [:]
+    /// The next rowid of each table without an integer primary key (the node allocates them, so
+    /// that concurrent transactions never pick the same one).
+    var nextRowID: [String: Int64] = [:]
+    /// The first AUTO_INCREMENT value the running statement generated.
+    var firstGeneratedID: Int64?
+    var nextSequence: Int64 = 1
+    /// The process name of the node this one replicates from, if any.
+    public internal(set) var replicationSource: String?
+    /// Transactions a storage fault destroyed, for reports.
+    public internal(set) var lost: [GTID] = []
+    var replayer = RowReplayer()
+    /// What MySQL functions read while a statement runs (set by the engine running it).
+    let functions = MySQLFunctionContext(random: RandomStream(rootSeed: 0, label: "rand"))
+    /// Row changes the pre-update hook reports while non-nil (the engine collects a statement's).
+    var capture: [RowChange]?
+
+    public init(serverID: UInt32) throws {
+        self.serverID = serverID
+        db = try Connection()
+        // Double-quoted text is an identifier, never a string (SQLite's DQS fallback would turn an
+        // unknown column into a string literal).
+        try db.configure(1013, false)  // SQLITE_DBCONFIG_DQS_DML
+        try db.configure(1014, false)  // SQLITE_DBCONFIG_DQS_DDL
+        try MySQLFunctions.register(on: db, context: functions)
+        try db.createFunction("mysql_autoinc", argumentCount: 2, deterministic: false) { [unowned self] a in
+            try self.autoIncrementValue(table: a[0].text ?? "", value: a[1])
+        }
+        try db.createFunction("mysql_next_rowid", argumentCount: 1, deterministic: false) { [unowned self] a in
+            let table = a[0].text ?? ""
+            let next = self.nextRowID[table, default: 1]
+            self.nextRowID[table] = next + 1
+            return .integer(next)
+        }
+        db.setPreupdateHook { [unowned self] image in
+            if self.capture != nil { self.capture!.append(RowChange(image)) }
+        }
+    }
+
+    /// Runs schema and data set-up that every node of a shard starts with (as if restored from
+    /// the same backup): it is not in the binlog and has no GTID.
+    public func bootstrap(_ script: String) throws {
+        let engine = try MySQLEngine(storage: self, random: RandomStream(rootSeed: 0, label: "bootstrap"))
+        engine.openSession(0, privileged: true)
+        engine.bootstrapping = true
+        defer { engine.bootstrapping = false }
+        for statement in try parseScript(script) {
+            let completions = engine.execute(statement, bindings: [], session: 0, token: 0, now: .zero)
+            if case .failure(let error)? = completions.first?.result { throw error }
+        }
+    }
+
+    func parseScript(_ script: String) throws -> [String] {
+        // Split on top-level semicolons (the lexer knows strings and comments).
+        let bytes = Array(script.utf8)
+        var statements: [String] = []
+        var start: Int?
+        do {
+            for token in try Lexer.tokens(script) {
+                if token.kind == .end || (token.kind == .symbol && token.text == ";") {
+                    if let s = start { statements.append(String(decoding: bytes[s..<token.offset], as: UTF8.self)) }
+                    start = nil
+                } else if start == nil {
+                    start = token.offset
+                }
+            }
+        } catch {
+            throw MySQLError.syntax(error.description)
+        }
+        return statements
+    }
+
+    /// The next GTID of this server's own transactions.
+    func takeGTID() -> GTID {
+        defer { nextSequence += 1 }
+        return GTID(server: serverID, sequence: nextSequence)
+    }
+
+    /// Appends a committed transaction to the binlog; `applied` says whether its data is already
+    /// in the database.
+    func append(_ entry: BinlogEntry, applied: Bool) {
+        binlog.append(entry)
+        if applied {
+            precondition(appliedCount == binlog.count - 1, "binlog entries applied out of order")
+            appliedCount = binlog.count
+            executed.insert(entry.gtid)
+        }
+        if syncEveryCommit { syncedCount = binlog.count }
+        if entry.gtid.server == serverID { nextSequence = max(nextSequence, entry.gtid.sequence + 1) }
+    }
+
+    /// Applies the binlog entries not yet in the data, in order.
+    func applyPending() throws {
+        while appliedCount < binlog.count {
+            let entry = binlog[appliedCount]
+            try apply(entry.event)
+            appliedCount += 1
+            executed.insert(entry.gtid)
+        }
+    }
+
+    /// Applies one transaction's changes in a transaction of its own.
+    func apply(_ event: BinlogEntry.Event) throws {
+        switch event {
+        case .rows(let changes):
+            try db.begin()
+            do {
+                try replayer.apply(changes, on: db, catalog: catalog)
+                for change in changes where change.kind != .delete { noteAutoIncrement(change) }
+                try db.commit()
+            } catch {
+                try? db.rollback()
+                throw error
+            }
+        case .statement(let sql):
+            let statement: SQLStatement
+            do { statement = try SQLParser.parse(sql) } catch { throw MySQLError.syntax(error.description) }
+            try executeDDL(statement)
+        }
+    }
+
+    /// The value an AUTO_INCREMENT column takes: the next counter value for NULL or 0 (MySQL
+    /// burns it even if the statement rolls back), the given value otherwise.
+    func autoIncrementValue(table: String, value: SQLiteValue) throws -> SQLiteValue {
+        let given = MySQLNumbers.number(value).map { Int64(MySQLNumbers.roundHalfAway($0.double)) }
+        if given == nil || given == 0 {
+            let next = autoIncrement[table, default: 1]
+            autoIncrement[table] = next + 1
+            if firstGeneratedID == nil { firstGeneratedID = next }
+            return .integer(next)
+        }
+        return value
+    }
+
+    /// Keeps the AUTO_INCREMENT counter above every value a row change wrote, and the rowid
+    /// counter above every rowid.
+    func noteAutoIncrement(_ change: RowChange) {
+        if change.newRowID >= nextRowID[change.table, default: 1] { nextRowID[change.table] = change.newRowID + 1 }
+        guard let table = catalog.table(change.table), let column = table.autoIncrementColumn,
+              case .integer(let value) = change.new[column] else { return }
+        if value >= autoIncrement[table.name, default: 1] { autoIncrement[table.name] = value + 1 }
+    }
+
+    /// Records that the next pending binlog entry was applied to the data.
+    func markApplied() {
+        executed.insert(binlog[appliedCount].gtid)
+        appliedCount += 1
+    }
+
+    /// Appends an entry whose changes are already in the data (a schema change).
+    func appendApplied(_ entry: BinlogEntry) { append(entry, applied: true) }
+
+    /// Marks every binlog entry synced (the periodic sync).
+    public func sync() { syncedCount = binlog.count }
+
+    public func processCrashed(losingUnsynced: Int) {
+        guard losingUnsynced > 0 else { return }
+        var toLose = min(losingUnsynced, binlog.count - syncedCount)
+        while toLose > 0, let entry = binlog.last {
+            if case .statement = entry.event { break }  // schema changes are synced with the data dictionary
+            if binlog.count <= appliedCount, case .rows(let changes) = entry.event {
+                try? db.begin()
+                try? replayer.apply(changes.reversed().map(\.inverse), on: db, catalog: catalog)
+                try? db.commit()
+                appliedCount -= 1
+            }
+            binlog.removeLast()
+            lost.append(entry.gtid)
+            toLose -= 1
+        }
+        executed = GTIDSet(binlog.prefix(appliedCount).map(\.gtid))
+        syncedCount = min(syncedCount, binlog.count)
+    }
+
+    /// After a restart: commit what the binlog holds (MySQL's crash recovery).
+    func recover() throws { try applyPending() }
+
+    /// Content checksums per table (for convergence checks): an FNV hash over the rows in
+    /// rowid order, so equal data gives equal sums on every node.
+    public func checksums() throws -> [(table: String, rows: Int, checksum: UInt64)] {
+        var result: [(String, Int, UInt64)] = []
+        let p = SQLPrinter(dialect: .sqlite)
+        for name in catalog.names {
+            guard let table = catalog.table(name) else { continue }
+            let columns = table.columns.map { p.identifier($0.name) }.joined(separator: ", ")
+            var hasher = TraceHasher()
+            var count = 0
+            for row in try db.query("SELECT \(columns) FROM \(p.identifier(name)) ORDER BY rowid") {
+                count += 1
+                for value in row { value.fingerprint(into: &hasher) }
+            }
+            result.append((name, count, hasher.value))
+        }
+        return result
+    }
+
+    /// Every row of `table`, in rowid order (for tests and oracles).
+    public func rows(of table: String) throws -> [[SQLValue]] {
+        guard let schema = catalog.table(table) else { throw MySQLError.noSuchTable(table) }
+        let p = SQLPrinter(dialect: .sqlite)
+        let columns = schema.columns.map { p.identifier($0.name) }.joined(separator: ", ")
+        return try db.query("SELECT \(columns) FROM \(p.identifier(table)) ORDER BY rowid").map { $0.map(SQLValue.init) }
+    }
+}
+
+extension SQLiteValue {
+    /// Folds the value into a fingerprint (type tag, then value).
+    func fingerprint(into hasher: inout TraceHasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .integer(let v): hasher.combine(1); hasher.combine(UInt64(bitPattern: v))
+        case .real(let d): hasher.combine(2); hasher.combine(d.bitPattern)
+        case .text(let s): hasher.combine(3); hasher.combine(s)
+        case .blob(let b): hasher.combine(4); hasher.combine(String(decoding: b, as: UTF8.self))
+        }
+    }
+}
+
+extension SQLValue {
+    init(_ value: SQLiteValue) {
+        switch value {
+        case .null: self = .null
+        case .integer(let v): self = .integer(v)
+        case .real(let d): self = .real(d)
+        case .text(let s): self = .text(s)
+        case .blob(let b): self = .bytes(b)
+        }
+    }
+
+    var sqlite: SQLiteValue {
+        switch self {
+        case .null: .null
+        case .integer(let v): .integer(v)
+        case .real(let d): .real(d)
+        case .text(let s): .text(s)
+        case .bytes(let b): .blob(b)
+        }
+    }
+}
