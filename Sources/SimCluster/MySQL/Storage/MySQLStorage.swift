@@ -169,6 +169,15 @@ public final class MySQLStorage: DurableState {
         if value >= autoIncrement[table.name, default: 1] { autoIncrement[table.name] = value + 1 }
     }
 
+    /// Applies a transaction received from the replication source and logs it in this node's own
+    /// binlog (MySQL's log_replica_updates), as the replica's SQL thread does.
+    public func applyReplicated(_ entry: BinlogEntry) throws {
+        guard !executed.contains(entry.gtid) else { return }
+        try applyPending()
+        try apply(entry.event)
+        append(entry, applied: true)
+    }
+
     /// Records that the next pending binlog entry was applied to the data.
     func markApplied() {
         executed.insert(binlog[appliedCount].gtid)

@@ -1,0 +1,182 @@
+import SimCluster
+import SimCore
+import SQLSyntax
+import Testing
+
+/// Row locking, isolation, deadlocks, binlog and semi-sync of one node.
+@Suite struct MySQLTransactionTests {
+    let schema = """
+        CREATE TABLE acct (id INT PRIMARY KEY, bal INT NOT NULL);
+        CREATE TABLE u (id INT PRIMARY KEY AUTO_INCREMENT, email VARCHAR(16), UNIQUE KEY by_email (email));
+        INSERT INTO acct VALUES (1, 100), (2, 100), (3, 100)
+        """
+
+    @Test func readsSeeCommittedDataAndTheirOwnWrites() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("UPDATE acct SET bal = 50 WHERE id = 1", session: 1)
+        try h.ok("INSERT INTO acct VALUES (4, 7)", session: 1)
+        #expect(try h.rows("SELECT bal FROM acct WHERE id IN (1, 4) ORDER BY id", session: 1) == [[.integer(50)], [.integer(7)]])
+        #expect(try h.rows("SELECT bal FROM acct WHERE id IN (1, 4) ORDER BY id", session: 2) == [[.integer(100)]])
+        let commit = try h.ok("COMMIT", session: 1)
+        #expect(commit.gtid == GTID(server: 101, sequence: 1))
+        #expect(try h.rows("SELECT bal FROM acct WHERE id IN (1, 4) ORDER BY id", session: 2) == [[.integer(50)], [.integer(7)]])
+    }
+
+    @Test func transactionsOnDifferentRowsBothProceed() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("BEGIN", session: 2)
+        #expect(h.run("UPDATE acct SET bal = bal - 10 WHERE id = 1", session: 1) != nil)
+        #expect(h.run("UPDATE acct SET bal = bal - 10 WHERE id = 2", session: 2) != nil)
+        try h.ok("COMMIT", session: 1)
+        try h.ok("COMMIT", session: 2)
+        #expect(try h.rows("SELECT bal FROM acct ORDER BY id") == [[.integer(90)], [.integer(90)], [.integer(100)]])
+    }
+
+    @Test func aConflictingWriteWaitsThenSeesTheCommittedValue() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("UPDATE acct SET bal = bal + 1 WHERE id = 1", session: 1)
+        #expect(h.run("UPDATE acct SET bal = bal * 2 WHERE id = 1", session: 2) == nil)
+        let waiting = h.lastToken
+        #expect(h.engine.waitingTokens == [waiting])
+        try h.ok("COMMIT", session: 1)
+        #expect(try h.late[waiting]?.get().rowsAffected == 1)
+        #expect(try h.rows("SELECT bal FROM acct WHERE id = 1") == [[.integer(202)]])
+    }
+
+    @Test func lockWaitTimeoutEndsTheStatementNotTheTransaction() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("UPDATE acct SET bal = 0 WHERE id = 1", session: 1)
+        try h.ok("BEGIN", session: 2)
+        try h.ok("UPDATE acct SET bal = 5 WHERE id = 2", session: 2)
+        #expect(h.run("UPDATE acct SET bal = 6 WHERE id = 1", session: 2) == nil)
+        h.timeout(h.lastToken)
+        #expect(h.late[h.lastToken].flatMap { if case .failure(let e) = $0 { e.code } else { nil } } == 1205)
+        try h.ok("COMMIT", session: 2)
+        try h.ok("ROLLBACK", session: 1)
+        #expect(try h.rows("SELECT bal FROM acct ORDER BY id") == [[.integer(100)], [.integer(5)], [.integer(100)]])
+    }
+
+    @Test func aDeadlockRollsBackTheTransactionWithFewestChanges() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("BEGIN", session: 2)
+        try h.ok("UPDATE acct SET bal = 1 WHERE id = 1", session: 1)
+        try h.ok("UPDATE acct SET bal = 2 WHERE id = 2", session: 2)
+        try h.ok("UPDATE acct SET bal = 3 WHERE id = 3", session: 2)
+        #expect(h.run("UPDATE acct SET bal = 11 WHERE id = 2", session: 1) == nil)
+        let victimToken = h.lastToken
+        // Session 2 closes the cycle; session 1 has fewer changes and is the victim.
+        let own = h.run("UPDATE acct SET bal = 22 WHERE id = 1", session: 2)
+        #expect(own.map { if case .success = $0 { true } else { false } } == true)
+        #expect(h.late[victimToken].flatMap { if case .failure(let e) = $0 { e.code } else { nil } } == 1213)
+        try h.ok("COMMIT", session: 2)
+        #expect(try h.rows("SELECT bal FROM acct ORDER BY id") == [[.integer(22)], [.integer(2)], [.integer(3)]])
+    }
+
+    @Test func aRacingInsertOfTheSameUniqueKeyWaitsThenFailsOrSucceeds() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("INSERT INTO u (email) VALUES ('x@y')", session: 1)
+        #expect(h.run("INSERT INTO u (email) VALUES ('X@Y')", session: 2) == nil)
+        let waiting = h.lastToken
+        try h.ok("COMMIT", session: 1)
+        #expect(h.late[waiting].flatMap { if case .failure(let e) = $0 { e.code } else { nil } } == 1062)
+
+        try h.ok("BEGIN", session: 1)
+        try h.ok("INSERT INTO u (email) VALUES ('z@y')", session: 1)
+        #expect(h.run("INSERT INTO u (email) VALUES ('z@y')", session: 2) == nil)
+        let second = h.lastToken
+        try h.ok("ROLLBACK", session: 1)
+        #expect(try h.late[second]?.get().rowsAffected == 1)
+    }
+
+    @Test func lockingReadsBlockWriters() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        #expect(try h.rows("SELECT bal FROM acct WHERE id = 2 FOR UPDATE", session: 1) == [[.integer(100)]])
+        #expect(h.run("DELETE FROM acct WHERE id = 2", session: 2) == nil)
+        let blocked = h.lastToken
+        #expect(h.run("DELETE FROM acct WHERE id = 3", session: 3) != nil)
+        try h.ok("COMMIT", session: 1)
+        #expect(try h.late[blocked]?.get().rowsAffected == 1)
+    }
+
+    @Test func savepointsUndoPartOfATransaction() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN")
+        try h.ok("UPDATE acct SET bal = 1 WHERE id = 1")
+        try h.ok("SAVEPOINT s1")
+        try h.ok("UPDATE acct SET bal = 2 WHERE id = 2")
+        try h.ok("ROLLBACK TO SAVEPOINT s1")
+        #expect(h.error("ROLLBACK TO SAVEPOINT nope")?.code == 1305)
+        try h.ok("COMMIT")
+        #expect(try h.rows("SELECT bal FROM acct ORDER BY id") == [[.integer(1)], [.integer(100)], [.integer(100)]])
+    }
+
+    @Test func readOnlyNodesRefuseClientWrites() throws {
+        let h = try EngineHarness(schema: schema)
+        h.engine.readOnly = true
+        #expect(h.error("UPDATE acct SET bal = 0")?.code == 1290)
+        #expect(h.error("CREATE TABLE t (a INT)")?.code == 1290)
+        #expect(try h.rows("SELECT COUNT(*) FROM acct") == [[.integer(3)]])
+        h.engine.openSession(9, privileged: true)
+        #expect(try h.ok("UPDATE acct SET bal = 0 WHERE id = 1", session: 9).rowsAffected == 1)
+    }
+
+    @Test func theBinlogReplaysOnAReplica() throws {
+        let primary = try EngineHarness(schema: schema)
+        for i in 0..<20 {
+            try primary.ok("INSERT INTO u (email) VALUES ('user\(i)')", session: 1 + i % 3)
+            try primary.ok("UPDATE acct SET bal = bal + \(i) WHERE id = \(1 + i % 3)")
+        }
+        try primary.ok("DELETE FROM u WHERE id % 3 = 0")
+        try primary.ok("CREATE TABLE later (k INT PRIMARY KEY)")
+        try primary.ok("INSERT INTO later VALUES (1), (2)")
+        let replica = try MySQLStorage(serverID: 102)
+        try replica.bootstrap(schema)
+        for entry in primary.storage.binlog { try replica.applyReplicated(entry) }
+        #expect(try replica.checksums().map(\.checksum) == primary.storage.checksums().map(\.checksum))
+        #expect(replica.executed == primary.storage.executed)
+        #expect(primary.storage.executed.description == "101:1-43")
+        // The replica's AUTO_INCREMENT follows what it applied.
+        let promoted = try MySQLEngine(storage: replica, random: RandomStream(rootSeed: 2, label: "r"))
+        promoted.readOnly = false
+        promoted.openSession(1)
+        let insert = promoted.execute("INSERT INTO u (email) VALUES ('new')", bindings: [], session: 1, token: 1, now: .zero)
+        #expect(try insert.first?.result.get().insertID == 21)
+    }
+
+    @Test func underSemiSyncACommitIsInvisibleUntilAcknowledged() throws {
+        let h = try EngineHarness(schema: schema)
+        #expect(h.engine.setSemiSync(true, now: .zero).isEmpty)
+        #expect(h.run("UPDATE acct SET bal = 0 WHERE id = 1", session: 1) == nil)
+        let waiting = h.lastToken
+        #expect(h.engine.tokensAwaitingAck == [waiting])
+        #expect(try h.rows("SELECT bal FROM acct WHERE id = 1", session: 2) == [[.integer(100)]])
+        #expect(h.run("UPDATE acct SET bal = 9 WHERE id = 1", session: 2) == nil)
+        let blocked = h.lastToken
+        let completions = h.engine.acknowledge(upTo: GTID(server: 101, sequence: 1), now: .zero)
+        #expect(completions.map(\.token) == [waiting, blocked] || completions.map(\.token) == [waiting])
+        #expect(try h.rows("SELECT bal FROM acct WHERE id = 1", session: 3) != [[.integer(100)]])
+    }
+
+    @Test func aStorageFaultLosesTheLastUnsyncedCommits() throws {
+        let h = try EngineHarness(schema: schema)
+        h.storage.syncEveryCommit = false
+        try h.ok("UPDATE acct SET bal = 1 WHERE id = 1")
+        h.storage.sync()
+        try h.ok("UPDATE acct SET bal = 2 WHERE id = 2")
+        try h.ok("INSERT INTO acct VALUES (9, 9)")
+        h.storage.processCrashed(losingUnsynced: 5)
+        #expect(h.storage.lost == [GTID(server: 101, sequence: 3), GTID(server: 101, sequence: 2)])
+        #expect(h.storage.executed.description == "101:1")
+        let restarted = try MySQLEngine(storage: h.storage, random: RandomStream(rootSeed: 3, label: "r"))
+        restarted.openSession(1)
+        let rows = restarted.execute("SELECT id, bal FROM acct ORDER BY id", bindings: [], session: 1, token: 1, now: .zero)
+        #expect(try rows.first?.result.get().rows == [[.integer(1), .integer(1)], [.integer(2), .integer(100)], [.integer(3), .integer(100)]])
+    }
+}
