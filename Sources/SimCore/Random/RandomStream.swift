@@ -80,4 +80,10 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         }
         return result
     }
+
+    /// A new stream seeded from this one's next value and `label` (for a component that needs a
+    /// stream of its own, such as a node's RAND()).
+    public mutating func derived(_ label: String) -> RandomStream {
+        RandomStream(rootSeed: next(), label: self.label + "/" + label)
+    }
 }

@@ -23,6 +23,9 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     @inlinable public static func * (a: SimDuration, k: Int64) -> SimDuration {
         SimDuration(nanoseconds: a.nanoseconds * k)
     }
+    @inlinable public static func / (a: SimDuration, k: Int64) -> SimDuration {
+        SimDuration(nanoseconds: a.nanoseconds / k)
+    }
 
     /// Units in the order they are printed; the parser accepts the same names plus `µs`.
     static let units: [(name: String, nanoseconds: Int64)] = [

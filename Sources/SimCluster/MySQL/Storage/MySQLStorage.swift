@@ -169,6 +169,19 @@ public final class MySQLStorage: DurableState {
         if value >= autoIncrement[table.name, default: 1] { autoIncrement[table.name] = value + 1 }
     }
 
+    /// Keeps a transaction received from the replication source in the relay log.
+    func receive(_ entry: BinlogEntry) {
+        relayLog.append(entry)
+        retrieved.insert(entry.gtid)
+    }
+
+    /// Forgets received transactions not yet applied (after a promotion nothing is left to apply:
+    /// the promotion waits for the relay log first).
+    func discardRelayLog() {
+        relayLog.removeAll()
+        retrieved = GTIDSet()
+    }
+
     /// Applies a transaction received from the replication source and logs it in this node's own
     /// binlog (MySQL's log_replica_updates), as the replica's SQL thread does.
     public func applyReplicated(_ entry: BinlogEntry) throws {

@@ -1,0 +1,94 @@
+import SimCore
+
+/// A broken invariant of a cluster run, explained.
+public struct InvariantFinding: Sendable, Equatable {
+    public let invariant: String
+    public let message: String
+    public let details: [String]
+}
+
+/// The storage layer's invariants, computed from the observer's records and the final state.
+public enum ClusterInvariants {
+    /// At any time at most one tablet of a shard accepts writes: the periods in which two
+    /// tablets committed client writes (each under its primary term) never overlap.
+    public static func singlePrimary(_ cluster: Cluster) -> [InvariantFinding] {
+        var findings: [InvariantFinding] = []
+        for shard in cluster.shards {
+            let commits = cluster.observer.nodeCommits.filter { $0.shard == shard.key }
+            // One period per (node, term): from its first to its last commit.
+            var periods: [(node: String, term: SimTime?, first: SimTime, last: SimTime, count: Int)] = []
+            for commit in commits {
+                if let i = periods.firstIndex(where: { $0.node == commit.node && $0.term == commit.term }) {
+                    periods[i].last = commit.time
+                    periods[i].count += 1
+                } else {
+                    periods.append((commit.node, commit.term, commit.time, commit.time, 1))
+                }
+            }
+            for (i, a) in periods.enumerated() {
+                for b in periods[(i + 1)...] where a.node != b.node && a.first <= b.last && b.first <= a.last {
+                    findings.append(InvariantFinding(
+                        invariant: "single_primary",
+                        message: "shard \(shard.key) had two primaries accepting writes: \(a.node) committed \(a.count) writes from \(a.first) to \(a.last) while \(b.node) committed \(b.count) from \(b.first) to \(b.last)",
+                        details: ["\(a.node) term \(a.term.map { "\($0)" } ?? "?"), \(b.node) term \(b.term.map { "\($0)" } ?? "?")"]))
+                }
+            }
+        }
+        return findings
+    }
+
+    /// Every commit acknowledged to a client is on the shard's primary at the end.
+    public static func durability(_ cluster: Cluster) -> [InvariantFinding] {
+        var findings: [InvariantFinding] = []
+        for shard in cluster.shards {
+            let acknowledged = cluster.observer.acknowledged.filter { $0.shard == shard.key }
+            guard !acknowledged.isEmpty else { continue }
+            guard let primary = cluster.primary(of: shard), let storage = cluster.storage(of: primary) else {
+                findings.append(InvariantFinding(invariant: "durability", message: "shard \(shard.key) has no primary at the end", details: []))
+                continue
+            }
+            let lost = acknowledged.filter { !storage.executed.contains($0.gtid) }
+            guard !lost.isEmpty else { continue }
+            findings.append(InvariantFinding(
+                invariant: "durability",
+                message: "\(lost.count) of \(acknowledged.count) acknowledged commits of shard \(shard.key) are missing on its primary \(primary)",
+                details: lost.prefix(10).map { "\($0.gtid) acknowledged to \($0.client) at \($0.time)" }
+                    + (storage.lost.isEmpty ? [] : ["lost by a storage fault on \(primary): \(storage.lost.map(\.description).joined(separator: ", "))"])))
+        }
+        return findings
+    }
+
+    /// At quiescence every replica (and rdonly) that runs and is not drained holds the same data
+    /// as its primary, table by table.
+    public static func convergence(_ cluster: Cluster) -> [InvariantFinding] {
+        var findings: [InvariantFinding] = []
+        for shard in cluster.shards {
+            guard let primary = cluster.primary(of: shard), let primaryStorage = cluster.storage(of: primary),
+                  let expected = try? primaryStorage.checksums() else { continue }
+            for tablet in shard.tablets where tablet.alias != primary {
+                guard cluster.simulation.status(of: tablet.mysqld) == .running,
+                      cluster.simulation.status(of: tablet.tablet) == .running,
+                      !cluster.isDrained(tablet.alias),
+                      let storage = cluster.storage(of: tablet.alias), let actual = try? storage.checksums() else { continue }
+                let differing = zip(expected, actual).filter { $0.checksum != $1.checksum }.map { e, a in
+                    "\(e.table): \(primary) has \(e.rows) rows, \(tablet.alias) has \(a.rows)"
+                }
+                if !differing.isEmpty || expected.count != actual.count {
+                    findings.append(InvariantFinding(
+                        invariant: "convergence",
+                        message: "replica \(tablet.alias) of shard \(shard.key) differs from primary \(primary) at the end (it has \(storage.executed), the primary \(primaryStorage.executed))",
+                        details: differing))
+                }
+            }
+        }
+        return findings
+    }
+}
+
+extension Cluster {
+    /// Whether the tablet's record in the topology says DRAINED (broken, out of service).
+    public func isDrained(_ alias: String) -> Bool {
+        guard case .tablet(let record)? = topoStore.value(TopoPath.tablet(alias)) else { return false }
+        return record.type == .drained
+    }
+}

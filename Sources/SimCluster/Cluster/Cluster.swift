@@ -1,0 +1,145 @@
+import SimCore
+import SQLSyntax
+
+/// A simulated Vitess cluster built from a `ClusterSpec`: the topology service, every tablet with
+/// its MySQL node, VTOrc, and (later) the gateways, all processes of one simulation. Exposes what
+/// checkers need: each node's storage, the topology's records, the observer.
+public final class Cluster {
+    /// One tablet of a shard.
+    public struct Tablet: Sendable {
+        public let alias: String
+        public let cell: String
+        public let uid: UInt32
+        public let initialType: TabletType
+        public let tablet: ProcessID
+        public let mysqld: ProcessID
+    }
+
+    /// One shard and its tablets (the initial primary first).
+    public struct Shard: Sendable {
+        public let keyspace: String
+        public let name: String
+        public let range: KeyRange
+        public let durability: DurabilityPolicy
+        public let tablets: [Tablet]
+        public var key: String { "\(keyspace)/\(name)" }
+    }
+
+    public let spec: ClusterSpec
+    public let simulation: Simulation<ClusterMessage>
+    public let observer = ClusterObserver()
+    public let topoStore = TopoStore()
+    public private(set) var shards: [Shard] = []
+    public private(set) var topo = ProcessID.none
+    public private(set) var orchestrator: ProcessID?
+    private var storages: [String: MySQLStorage] = [:]
+    var operatorState: (id: ProcessID, log: OperatorLog)?
+
+    /// Builds the cluster; every MySQL node of a keyspace starts with its schema.
+    public init(spec: ClusterSpec, seed: UInt64, eventBudget: Int = 50_000_000, traceRingCapacity: Int = 512) throws {
+        self.spec = spec
+        simulation = Simulation(seed: seed, configuration: .init(network: spec.network, eventBudget: eventBudget,
+                                                                 traceRingCapacity: traceRingCapacity))
+        let store = topoStore
+        topo = simulation.addProcess(named: "topo", durable: store) { TopoServer(store: $0) }
+        var uid: UInt32 = 101
+        var cellIndex = 0
+        for keyspace in spec.keyspaces {
+            store.put(TopoPath.keyspace(keyspace.name),
+                      .keyspace(KeyspaceRecord(name: keyspace.name, sharded: keyspace.sharded, durability: keyspace.durability)))
+            if let vschema = keyspace.vschema { store.put(TopoPath.vschema(keyspace.name), .vschema(vschema)) }
+            for shardName in keyspace.shards {
+                guard let range = KeyRange(shardName: shardName) else {
+                    throw MySQLError.unknown("'\(shardName)' is not a valid shard name")
+                }
+                var tablets: [Tablet] = []
+                let types = [TabletType.primary] + Array(repeating: .replica, count: keyspace.replicas)
+                    + Array(repeating: .rdonly, count: keyspace.rdonly)
+                for type in types {
+                    let cell = spec.cells[cellIndex % spec.cells.count]
+                    cellIndex += 1
+                    let alias = TabletAlias(cell: cell, uid: uid).description
+                    let storage = try MySQLStorage(serverID: uid)
+                    if !keyspace.schema.isEmpty { try storage.bootstrap(keyspace.schema) }
+                    uid += 1
+                    tablets.append(try addTablet(alias: alias, cell: cell, uid: storage.serverID, type: type,
+                                                 keyspace: keyspace, shard: shardName, storage: storage))
+                }
+                let primary = tablets[0].alias
+                for tablet in tablets.dropFirst() {
+                    storages[tablet.alias]?.replicationSource = TabletConfiguration.mysqldName(primary)
+                }
+                store.put(TopoPath.shard(keyspace.name, shardName),
+                          .shard(ShardRecord(keyspace: keyspace.name, name: shardName, primary: primary, primaryTermStart: .zero)))
+                shards.append(Shard(keyspace: keyspace.name, name: shardName, range: range, durability: keyspace.durability, tablets: tablets))
+            }
+        }
+        if spec.orchestrator.enabled {
+            let infos = shards.map {
+                Orchestrator.ShardInfo(keyspace: $0.keyspace, shard: $0.name, tablets: $0.tablets.map(\.alias), durability: $0.durability)
+            }
+            let configuration = spec.orchestrator
+            let observer = self.observer
+            orchestrator = simulation.addProcess(named: "vtorc") {
+                Orchestrator(configuration: configuration, shards: infos, observer: observer)
+            }
+        }
+    }
+
+    private func addTablet(alias: String, cell: String, uid: UInt32, type: TabletType, keyspace: KeyspaceSpec, shard: String,
+                           storage: MySQLStorage) throws -> Tablet {
+        storages[alias] = storage
+        let mysqlConfiguration = spec.mysql
+        let observer = self.observer
+        let mysqld = simulation.addProcess(named: TabletConfiguration.mysqldName(alias), durable: storage) {
+            MySQLNode(storage: $0, configuration: mysqlConfiguration, shard: "\(keyspace.name)/\(shard)", observer: observer)
+        }
+        var configuration = TabletConfiguration(alias: alias, keyspace: keyspace.name, shard: shard,
+                                                replicaType: type == .rdonly ? .rdonly : .replica, durability: keyspace.durability)
+        configuration.poolSize = spec.tablet.poolSize
+        configuration.transactionPoolSize = spec.tablet.transactionPoolSize
+        configuration.queryTimeout = spec.tablet.queryTimeout
+        configuration.transactionTimeout = spec.tablet.transactionTimeout
+        configuration.checkInterval = spec.tablet.checkInterval
+        let tablet = simulation.addProcess(named: alias) { VTTablet(configuration: configuration, observer: observer) }
+        simulation.setLink(from: tablet, to: mysqld, spec.localLink)
+        simulation.setLink(from: mysqld, to: tablet, spec.localLink)
+        topoStore.put(TopoPath.tablet(alias), .tablet(TabletRecord(alias: alias, keyspace: keyspace.name, shard: shard, type: type,
+                                                                   mysqld: TabletConfiguration.mysqldName(alias))))
+        return Tablet(alias: alias, cell: cell, uid: uid, initialType: type, tablet: tablet, mysqld: mysqld)
+    }
+
+    /// The MySQL storage of the tablet `alias`.
+    public func storage(of alias: String) -> MySQLStorage? { storages[alias] }
+
+    /// The shard record's primary, as the topology holds it now.
+    public func primary(of shard: Shard) -> String? {
+        guard case .shard(let record)? = topoStore.value(TopoPath.shard(shard.keyspace, shard.name)) else { return nil }
+        return record.primary
+    }
+
+    /// Crashes a tablet and its MySQL node at `time` (a host failure).
+    public func crashHost(_ alias: String, at time: SimTime, losingUnsynced: Int = 0) {
+        guard let tablet = simulation.processID(named: alias),
+              let mysqld = simulation.processID(named: TabletConfiguration.mysqldName(alias)) else { return }
+        simulation.schedule(.crash(mysqld, losingUnsynced: losingUnsynced), at: time)
+        simulation.schedule(.crash(tablet, losingUnsynced: 0), at: time)
+    }
+
+    /// Restarts a crashed tablet and its MySQL node at `time`.
+    public func restartHost(_ alias: String, at time: SimTime) {
+        guard let tablet = simulation.processID(named: alias),
+              let mysqld = simulation.processID(named: TabletConfiguration.mysqldName(alias)) else { return }
+        simulation.schedule(.restart(mysqld), at: time)
+        simulation.schedule(.restart(tablet), at: time)
+    }
+
+    /// The processes of one host: a tablet and its MySQL node.
+    public func host(_ alias: String) -> [ProcessID] {
+        [alias, TabletConfiguration.mysqldName(alias)].compactMap { simulation.processID(named: $0) }
+    }
+
+    public func shard(_ keyspace: String, _ name: String) -> Shard? {
+        shards.first { $0.keyspace == keyspace && $0.name == name }
+    }
+}

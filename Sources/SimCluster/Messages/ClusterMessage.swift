@@ -1,0 +1,122 @@
+import SimCore
+import SQLSyntax
+
+/// Every message the processes of a simulated cluster exchange, and their timers.
+public enum ClusterMessage: SimMessage {
+    // Client (tablet, test client) ↔ MySQL node.
+    /// A statement on connection `connection`. `opening` says the connection is new; a statement
+    /// on a connection the node does not know (it restarted since) fails with 2006.
+    case mysqlQuery(connection: Int, request: Int, sql: String, bindings: [SQLValue], opening: Bool, privileged: Bool)
+    case mysqlClose(connection: Int)
+    case mysqlResult(connection: Int, request: Int, result: Result<QueryResult, MySQLError>)
+    case mysqlAdmin(request: Int, command: MySQLAdminCommand)
+    case mysqlAdminReply(request: Int, reply: MySQLAdminReply)
+
+    // Replication between MySQL nodes.
+    /// A replica asks its source for every transaction it lacks (COM_BINLOG_DUMP_GTID).
+    case binlogDump(stream: Int, have: GTIDSet, semiSync: Bool)
+    case binlogEvents(stream: Int, entries: [BinlogEntry])
+    /// A semi-sync replica received everything up to `gtid`.
+    case binlogAck(stream: Int, gtid: GTID)
+
+    // Topology service.
+    case topoRequest(id: Int, request: TopoRequest)
+    case topoReply(id: Int, reply: TopoReply)
+    case topoWatchEvent(key: String, value: TopoValue?, version: Int)
+
+    // Tablet services.
+    case tabletRequest(id: Int, request: TabletRequest)
+    case tabletReply(id: Int, reply: TabletReply)
+    case managerRequest(id: Int, request: ManagerRequest)
+    case managerReply(id: Int, reply: ManagerReply)
+    case healthSubscribe
+    case health(HealthReport)
+
+    // Orchestration requests (from scenarios and operators).
+    case reparentRequest(id: Int, request: ReparentRequest)
+    case reparentReply(id: Int, result: Result<String, ReparentError>)
+
+    case timer(ClusterTimer)
+
+    public var traceName: String {
+        switch self {
+        case .mysqlQuery: "mysql_query"
+        case .mysqlClose: "mysql_close"
+        case .mysqlResult: "mysql_result"
+        case .mysqlAdmin: "mysql_admin"
+        case .mysqlAdminReply: "mysql_admin_reply"
+        case .binlogDump: "binlog_dump"
+        case .binlogEvents: "binlog_events"
+        case .binlogAck: "binlog_ack"
+        case .topoRequest: "topo_request"
+        case .topoReply: "topo_reply"
+        case .topoWatchEvent: "topo_watch"
+        case .tabletRequest: "tablet_request"
+        case .tabletReply: "tablet_reply"
+        case .managerRequest: "manager_request"
+        case .managerReply: "manager_reply"
+        case .healthSubscribe: "health_subscribe"
+        case .health: "health"
+        case .reparentRequest: "reparent_request"
+        case .reparentReply: "reparent_reply"
+        case .timer(let t): t.name
+        }
+    }
+
+    public func traceFields(into fields: inout TraceFields) {
+        switch self {
+        case .mysqlQuery(let connection, let request, let sql, _, _, _):
+            fields.add("conn", connection); fields.add("req", request); fields.add("sql", sql)
+        case .mysqlClose(let connection):
+            fields.add("conn", connection)
+        case .mysqlResult(let connection, let request, let result):
+            fields.add("conn", connection); fields.add("req", request)
+            describe(result, into: &fields)
+        case .mysqlAdmin(let request, let command):
+            fields.add("req", request); fields.add("command", "\(command)")
+        case .mysqlAdminReply(let request, let reply):
+            fields.add("req", request); fields.add("reply", "\(reply)")
+        case .binlogDump(let stream, let have, let semiSync):
+            fields.add("stream", stream); fields.add("have", have.description); fields.add("semi_sync", semiSync)
+        case .binlogEvents(let stream, let entries):
+            fields.add("stream", stream); fields.add("gtids", .list(entries.map { .string($0.gtid.description) }))
+        case .binlogAck(let stream, let gtid):
+            fields.add("stream", stream); fields.add("gtid", gtid.description)
+        case .topoRequest(let id, let request):
+            fields.add("id", id); fields.add("request", "\(request)")
+        case .topoReply(let id, let reply):
+            fields.add("id", id); fields.add("reply", "\(reply)")
+        case .topoWatchEvent(let key, let value, let version):
+            fields.add("key", key); fields.add("version", version); fields.add("value", value.map { "\($0)" } ?? "deleted")
+        case .tabletRequest(let id, let request):
+            fields.add("id", id); fields.add("request", "\(request)")
+        case .tabletReply(let id, let reply):
+            fields.add("id", id); fields.add("reply", "\(reply)")
+        case .managerRequest(let id, let request):
+            fields.add("id", id); fields.add("request", "\(request)")
+        case .managerReply(let id, let reply):
+            fields.add("id", id); fields.add("reply", "\(reply)")
+        case .healthSubscribe:
+            break
+        case .health(let report):
+            fields.add("report", "\(report)")
+        case .reparentRequest(let id, let request):
+            fields.add("id", id); fields.add("request", "\(request)")
+        case .reparentReply(let id, let result):
+            fields.add("id", id); fields.add("result", "\(result)")
+        case .timer(let t):
+            fields.add("detail", "\(t)")
+        }
+    }
+
+    func describe(_ result: Result<QueryResult, MySQLError>, into fields: inout TraceFields) {
+        switch result {
+        case .success(let r):
+            fields.add("rows", r.rows.count)
+            fields.add("affected", r.rowsAffected)
+            if let gtid = r.gtid { fields.add("gtid", gtid.description) }
+        case .failure(let e):
+            fields.add("error", e.code)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import SimCore
+
+/// What a tablet (or VTOrc, through its tablet) can ask of its MySQL node besides queries.
+public enum MySQLAdminCommand: Sendable, Equatable {
+    case status
+    /// `super_read_only` on or off; going read-write names the primary term that starts.
+    case setReadOnly(Bool, term: SimTime?)
+    /// Semi-sync as primary (wait for acks) and as replica (send acks).
+    case setSemiSync(primary: Bool, replica: Bool)
+    /// Replicate from the MySQL node called `source` (CHANGE MASTER TO ...; START SLAVE).
+    case startReplication(source: String)
+    case stopReplication
+    /// Forget the replication source (RESET REPLICA ALL), as a promoted node does.
+    case resetReplication
+    /// Wait until every transaction of the set is applied, at most `timeout`.
+    case waitForPosition(GTIDSet, timeout: SimDuration)
+}
+
+/// A MySQL node's replication and role status.
+public struct MySQLStatus: Sendable, Equatable {
+    public var serverID: UInt32
+    /// Applied transactions (`gtid_executed`).
+    public var executed: GTIDSet
+    /// Transactions received from the source, applied or not.
+    public var retrieved: GTIDSet
+    public var readOnly: Bool
+    public var semiSyncPrimary: Bool
+    /// The node acknowledges what it receives (semi-sync replica).
+    public var semiSyncReplica: Bool
+    public var replicationSource: String?
+    public var replicationRunning: Bool
+    /// The replica heard from its source recently (its IO thread is connected).
+    public var sourceConnected: Bool
+    public var replicationError: String?
+    /// Received transactions not yet applied.
+    public var relayPending: Int
+    /// How far the applied data is behind the source's last commit.
+    public var lag: SimDuration
+    /// Commits waiting for a semi-sync ack.
+    public var awaitingAck: Int
+
+    /// Everything the node has or has received (Vitess's "combined" position for ERS).
+    public var combined: GTIDSet { executed.union(retrieved) }
+}
+
+public enum MySQLAdminReply: Sendable, Equatable {
+    case status(MySQLStatus)
+    case done
+    case failed(String)
+}

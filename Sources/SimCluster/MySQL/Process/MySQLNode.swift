@@ -1,0 +1,315 @@
+import SimCore
+import SQLSyntax
+
+/// A MySQL server as a process: it serves client connections (its tablet, test clients), streams
+/// its binlog to replicas and replicates from its source, and obeys its tablet's admin commands.
+/// Its data, binlog and GTIDs are in its `MySQLStorage` and survive crashes; connections, open
+/// transactions, locks and replication connections do not. It restarts read-only.
+final class MySQLNode: SimProcess {
+    let storage: MySQLStorage
+    let configuration: MySQLNodeConfiguration
+    let shard: String
+    let observer: ClusterObserver?
+    var engine: MySQLEngine!
+
+    var sessions: [UInt64: Int] = [:]
+    var nextSession = 1
+    /// Requests in progress: who asked, on which connection, with which request id.
+    var tokens: [Int: (client: ProcessID, connection: Int, request: Int)] = [:]
+    var nextToken = 1
+    var lockTimers: [Int: TimerHandle] = [:]
+    /// The primary term set by the tablet when it made this node writable.
+    var primaryTerm: SimTime?
+
+    /// Replicas streaming from this node: where each stream has reached in the binlog.
+    var streams: [(replica: ProcessID, stream: Int, sent: Int, semiSync: Bool)] = []
+    var heartbeatRunning = false
+    var semiSyncTimer: TimerHandle?
+
+    /// Replication from a source: the stream in use, when the source was last heard from.
+    var replicating = false
+    var semiSyncReplica = false
+    var stream = 0
+    var lastHeard = SimTime.zero
+    var lastConnectAttempt = SimTime.zero
+    var replicationError: String?
+    var lastSourceCommit = SimTime.zero
+    var applyScheduled = false
+    var positionWaits: [(request: Int, client: ProcessID, set: GTIDSet, timer: TimerHandle)] = []
+
+    init(storage: MySQLStorage, configuration: MySQLNodeConfiguration, shard: String, observer: ClusterObserver?) {
+        self.storage = storage
+        self.configuration = configuration
+        self.shard = shard
+        self.observer = observer
+    }
+
+    func start(_ context: ProcessContext<ClusterMessage>) {
+        do {
+            engine = try MySQLEngine(storage: storage, random: context.random { $0.derived("rand") })
+        } catch {
+            preconditionFailure("MySQL node \(context.name) cannot recover its storage: \(error)")
+        }
+        engine.readOnly = true
+        context.trace(state: "read_only")
+        if storage.replicationSource != nil {
+            replicating = true
+            connect(context)
+        }
+        context.setTimer(after: configuration.heartbeat, .timer(.replicationConnect))
+        if let interval = configuration.syncInterval {
+            storage.syncEveryCommit = false
+            context.setTimer(after: interval, .timer(.binlogSync))
+        }
+    }
+
+    // MARK: Messages
+
+    /// Timers arrive as messages to this process itself.
+    func timerFired(_ message: ClusterMessage, _ context: ProcessContext<ClusterMessage>) {
+        receive(message, from: context.id, context)
+    }
+
+    func receive(_ message: ClusterMessage, from sender: ProcessID, _ context: ProcessContext<ClusterMessage>) {
+        switch message {
+        case .mysqlQuery(let connection, let request, let sql, let bindings, let opening, let privileged):
+            let key = UInt64(UInt32(bitPattern: sender.index)) << 32 | UInt64(UInt32(truncatingIfNeeded: connection))
+            let session: Int
+            if let existing = sessions[key] {
+                session = existing
+            } else if !opening {
+                context.send(.mysqlResult(connection: connection, request: request, result: .failure(.serverGone)), to: sender)
+                return
+            } else {
+                session = nextSession
+                nextSession += 1
+                sessions[key] = session
+                engine.openSession(session, privileged: privileged)
+            }
+            let token = nextToken
+            nextToken += 1
+            tokens[token] = (sender, connection, request)
+            let completions = engine.execute(sql, bindings: bindings, session: session, token: token, now: context.now)
+            deliver(completions, context)
+            if engine.waitingTokens.contains(token) {
+                lockTimers[token] = context.setTimer(after: configuration.lockWaitTimeout, .timer(.lockWait(token: token)))
+            }
+            afterCommits(context)
+        case .mysqlClose(let connection):
+            let key = UInt64(UInt32(bitPattern: sender.index)) << 32 | UInt64(UInt32(truncatingIfNeeded: connection))
+            guard let session = sessions.removeValue(forKey: key) else { return }
+            deliver(engine.closeSession(session), context)
+            afterCommits(context)
+        case .mysqlAdmin(let request, let command):
+            admin(command, request: request, from: sender, context)
+        case .binlogDump(let id, let have, let semiSync):
+            streams.removeAll { $0.replica == sender }
+            var sent = 0
+            let missing = storage.binlog.filter { !have.contains($0.gtid) }
+            sent = storage.binlog.count
+            streams.append((sender, id, sent, semiSync))
+            context.send(.binlogEvents(stream: id, entries: missing), to: sender)
+            if !heartbeatRunning {
+                heartbeatRunning = true
+                context.setTimer(after: configuration.heartbeat, .timer(.replicationHeartbeat))
+            }
+        case .binlogEvents(let id, let entries):
+            receiveEvents(entries, stream: id, from: sender, context)
+        case .binlogAck(let id, let gtid):
+            guard streams.contains(where: { $0.replica == sender && $0.stream == id }) else { return }
+            if !engine.semiSyncPrimary && semiSyncFellBack {
+                // A replica caught up: semi-sync switches back on, as MySQL does.
+                semiSyncFellBack = false
+                deliver(engine.setSemiSync(true, now: context.now), context)
+            }
+            deliver(engine.acknowledge(upTo: gtid, now: context.now), context)
+            afterCommits(context)
+        case .timer(let timer):
+            fired(timer, context)
+        default:
+            break
+        }
+    }
+
+    var semiSyncFellBack = false
+
+    func fired(_ timer: ClusterTimer, _ context: ProcessContext<ClusterMessage>) {
+        switch timer {
+        case .lockWait(let token):
+            lockTimers[token] = nil
+            deliver(engine.lockWaitTimedOut(token: token, now: context.now), context)
+        case .semiSyncTimeout:
+            semiSyncTimer = nil
+            guard !engine.tokensAwaitingAck.isEmpty else { return }
+            semiSyncFellBack = true
+            context.trace(state: "semi_sync_fallback")
+            deliver(engine.setSemiSync(false, now: context.now), context)
+            afterCommits(context)
+        case .replicationHeartbeat:
+            for s in streams { context.send(.binlogEvents(stream: s.stream, entries: []), to: s.replica) }
+            context.setTimer(after: configuration.heartbeat, .timer(.replicationHeartbeat))
+        case .replicationConnect:
+            if replicating && context.now - lastHeard > configuration.heartbeat * 3
+                && context.now - lastConnectAttempt >= configuration.heartbeat * 2 {
+                connect(context)
+            }
+            context.setTimer(after: configuration.heartbeat, .timer(.replicationConnect))
+        case .applyRelay:
+            applyScheduled = false
+            applyRelay(context)
+        case .binlogSync:
+            storage.sync()
+            if let interval = configuration.syncInterval { context.setTimer(after: interval, .timer(.binlogSync)) }
+        case .rpcTimeout(let id):
+            if let index = positionWaits.firstIndex(where: { $0.request == id }) {
+                let wait = positionWaits.remove(at: index)
+                context.send(.mysqlAdminReply(request: wait.request, reply: .failed("timed out waiting for \(wait.set)")), to: wait.client)
+            }
+        default:
+            break
+        }
+    }
+
+    /// Sends results to the clients that asked, cancelling their lock-wait timers, and records
+    /// client commits for the checkers.
+    func deliver(_ completions: [MySQLCompletion], _ context: ProcessContext<ClusterMessage>) {
+        for completion in completions {
+            if let timer = lockTimers.removeValue(forKey: completion.token) { context.cancelTimer(timer) }
+            guard let origin = tokens.removeValue(forKey: completion.token) else { continue }
+            if case .success(let result) = completion.result, let gtid = result.gtid {
+                observer?.nodeCommitted(node: context.name, shard: shard, gtid: gtid, term: primaryTerm, time: context.now)
+            }
+            context.send(.mysqlResult(connection: origin.connection, request: origin.request, result: completion.result), to: origin.client)
+        }
+    }
+
+    /// After anything that may have grown the binlog: stream it, and time semi-sync waits.
+    func afterCommits(_ context: ProcessContext<ClusterMessage>) {
+        for i in streams.indices where streams[i].sent < storage.binlog.count {
+            let entries = Array(storage.binlog[streams[i].sent...])
+            streams[i].sent = storage.binlog.count
+            context.send(.binlogEvents(stream: streams[i].stream, entries: entries), to: streams[i].replica)
+        }
+        if let timeout = configuration.semiSyncTimeout, semiSyncTimer == nil, !engine.tokensAwaitingAck.isEmpty,
+           let gtid = storage.binlog.last?.gtid {
+            semiSyncTimer = context.setTimer(after: timeout, .timer(.semiSyncTimeout(gtid: gtid)))
+        } else if engine.tokensAwaitingAck.isEmpty, let timer = semiSyncTimer {
+            context.cancelTimer(timer)
+            semiSyncTimer = nil
+        }
+        checkPositionWaits(context)
+    }
+
+    // MARK: Replication (replica side)
+
+    func connect(_ context: ProcessContext<ClusterMessage>) {
+        guard let source = storage.replicationSource, let id = context.process(named: source) else { return }
+        stream += 1
+        lastConnectAttempt = context.now
+        if lastHeard == .zero { lastHeard = context.now }
+        context.send(.binlogDump(stream: stream, have: storage.executed.union(storage.retrieved), semiSync: semiSyncReplica), to: id)
+    }
+
+    func receiveEvents(_ entries: [BinlogEntry], stream id: Int, from sender: ProcessID, _ context: ProcessContext<ClusterMessage>) {
+        guard replicating, id == stream, let source = storage.replicationSource, context.process(named: source) == sender else { return }
+        lastHeard = context.now
+        var last: GTID?
+        for entry in entries where !storage.retrieved.contains(entry.gtid) && !storage.executed.contains(entry.gtid) {
+            storage.receive(entry)
+            lastSourceCommit = max(lastSourceCommit, entry.committedAt)
+            last = entry.gtid
+        }
+        // A semi-sync replica acknowledges what it has received (written to its relay log).
+        if semiSyncReplica, let last { context.send(.binlogAck(stream: id, gtid: last), to: sender) }
+        scheduleApply(context)
+    }
+
+    func scheduleApply(_ context: ProcessContext<ClusterMessage>) {
+        guard !applyScheduled, !storage.relayLog.isEmpty, replicationError == nil else { return }
+        applyScheduled = true
+        context.setTimer(after: configuration.applyDelay, .timer(.applyRelay))
+    }
+
+    /// The SQL thread: applies received transactions in order. It keeps running after the IO
+    /// thread stops, so that ERS can wait for the relay log to drain.
+    func applyRelay(_ context: ProcessContext<ClusterMessage>) {
+        var applied = 0
+        while let entry = storage.relayLog.first, replicationError == nil {
+            do {
+                try storage.applyReplicated(entry)
+                storage.relayLog.removeFirst()
+                applied += 1
+            } catch {
+                replicationError = "error applying \(entry.gtid): \(error)"
+                context.trace(state: "replication_error")
+            }
+            if configuration.applyDelay > .zero { break }
+        }
+        if applied > 0 { afterCommits(context) }
+        scheduleApply(context)
+    }
+
+    func checkPositionWaits(_ context: ProcessContext<ClusterMessage>) {
+        positionWaits.removeAll { wait in
+            guard storage.executed.isSuperset(of: wait.set) else { return false }
+            context.cancelTimer(wait.timer)
+            context.send(.mysqlAdminReply(request: wait.request, reply: .done), to: wait.client)
+            return true
+        }
+    }
+
+    // MARK: Admin
+
+    var lastHeardRecently = false
+
+    var status: MySQLStatus {
+        MySQLStatus(
+            serverID: storage.serverID, executed: storage.executed, retrieved: storage.retrieved, readOnly: engine.readOnly,
+            semiSyncPrimary: engine.semiSyncPrimary, semiSyncReplica: semiSyncReplica, replicationSource: storage.replicationSource,
+            replicationRunning: replicating && replicationError == nil,
+            sourceConnected: replicating && lastHeardRecently, replicationError: replicationError,
+            relayPending: storage.relayLog.count, lag: .zero, awaitingAck: engine.tokensAwaitingAck.count)
+    }
+
+    func admin(_ command: MySQLAdminCommand, request: Int, from sender: ProcessID, _ context: ProcessContext<ClusterMessage>) {
+        var reply = MySQLAdminReply.done
+        switch command {
+        case .status:
+            lastHeardRecently = context.now - lastHeard <= configuration.heartbeat * 3
+            var s = status
+            if replicating && !storage.relayLog.isEmpty { s.lag = context.now - (storage.relayLog.first?.committedAt ?? context.now) }
+            reply = .status(s)
+        case .setReadOnly(let readOnly, let term):
+            engine.readOnly = readOnly
+            primaryTerm = readOnly ? nil : term
+            context.trace(state: readOnly ? "read_only" : "read_write")
+        case .setSemiSync(let primary, let replica):
+            semiSyncReplica = replica
+            semiSyncFellBack = false
+            deliver(engine.setSemiSync(primary, now: context.now), context)
+            afterCommits(context)
+        case .startReplication(let source):
+            guard source != context.name else { reply = .failed("a node cannot replicate from itself"); break }
+            if storage.replicationSource != source { replicationError = nil }
+            storage.replicationSource = source
+            replicating = true
+            connect(context)
+            context.trace(state: "replicating")
+        case .stopReplication:
+            replicating = false
+            stream += 1
+            context.trace(state: "replication_stopped")
+        case .resetReplication:
+            replicating = false
+            stream += 1
+            storage.replicationSource = nil
+            storage.discardRelayLog()
+        case .waitForPosition(let set, let timeout):
+            if storage.executed.isSuperset(of: set) { break }
+            let timer = context.setTimer(after: timeout, .timer(.rpcTimeout(id: request)))
+            positionWaits.append((request, sender, set, timer))
+            return
+        }
+        context.send(.mysqlAdminReply(request: request, reply: reply), to: sender)
+    }
+}

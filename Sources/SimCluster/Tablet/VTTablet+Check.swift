@@ -1,0 +1,91 @@
+import SimCore
+
+extension VTTablet {
+    /// The periodic check: the MySQL node's health and role, the shard record in the topology,
+    /// and fencing: a primary that sees a newer primary in the record stops accepting writes and
+    /// rejoins as a replica, or is drained when it has transactions the new primary lacks.
+    func check(_ context: ProcessContext<ClusterMessage>) {
+        admin(.status, context) { [unowned self] answer, context in
+            let wasHealthy = self.mysqlHealthy
+            guard case .status(let status)? = answer else {
+                self.mysqlHealthy = false
+                if wasHealthy { context.trace(state: "mysql_unreachable") }
+                self.broadcastHealth(context)
+                return
+            }
+            self.mysqlHealthy = true
+            self.lastStatus = status
+            if self.type == .primary && !self.demoting {
+                // A node that restarted comes back read-only; VTOrc makes it writable again.
+                self.writable = !status.readOnly
+            }
+            if !wasHealthy { self.broadcastHealth(context) }
+        }
+        guard !fencing else { return }
+        topo(.get(TopoPath.shard(configuration.keyspace, configuration.shard)), context) { [unowned self] reply, context in
+            guard case .value(.shard(let record)?, _)? = reply else { return }
+            self.reconcile(with: record, context)
+        }
+        broadcastHealth(context)
+    }
+
+    func reconcile(with record: ShardRecord, _ context: ProcessContext<ClusterMessage>) {
+        let me = configuration.alias
+        if record.primary == me {
+            if type == .primary {
+                if record.primaryTermStart > term { term = record.primaryTermStart }
+                return
+            }
+            guard type != .drained, !fencing else { return }
+            // The record names this tablet: take the primary role (at start, or after a restart).
+            fencing = true
+            promote(term: record.primaryTermStart, context) { [unowned self] _, _, _ in self.fencing = false }
+            return
+        }
+        guard let primary = record.primary, type != .drained, !fencing else { return }
+        if type == .primary {
+            // Another tablet holds the shard now: stop writing at once, then rejoin or drain.
+            writable = false
+            fencing = true
+            observer?.mark("tablet.fenced")
+            context.trace(state: "fenced")
+            admin(.setReadOnly(true, term: nil), context) { [unowned self] _, context in
+                self.rejoin(primary, context)
+            }
+            return
+        }
+        let wantsAcks = configuration.durability == .semiSync && type == .replica
+        if !replicationConfigured || lastStatus?.replicationSource != TabletConfiguration.mysqldName(primary)
+            || lastStatus?.replicationRunning == false || (lastStatus.map { $0.semiSyncReplica != wantsAcks } ?? false) {
+            fencing = true
+            rejoin(primary, context)
+        }
+    }
+
+    /// Replicates from `primary` unless this tablet has errant transactions (GTIDs the primary
+    /// does not have), in which case it is drained: replicating would fail or diverge.
+    func rejoin(_ primary: String, _ context: ProcessContext<ClusterMessage>) {
+        manager(primary, .status, context) { [unowned self] reply, context in
+            guard case .status(let theirs)? = reply, let theirExecuted = theirs.mysql?.executed,
+                  let mine = self.lastStatus?.executed else {
+                self.fencing = false
+                return
+            }
+            let errant = mine.subtracting(theirExecuted)
+            if !errant.isEmpty {
+                self.observer?.mark("tablet.drained_errant")
+                var fields = TraceFields()
+                fields.add("errant", errant.description)
+                context.trace(state: "errant_gtids", fields)
+                self.setType(.drained, context)
+                self.writable = false
+                self.fencing = false
+                return
+            }
+            self.repoint(to: primary, context) { [unowned self] ok, _ in
+                self.fencing = false
+                if ok { self.replicationConfigured = true }
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import DequeModule
+import SimCore
+import SQLSyntax
+
+/// A VTTablet: the query service in front of one MySQL node, its health stream, its tablet
+/// manager (promote, demote, repoint) and its fencing against the shard record in the topology.
+///
+/// Lifecycle of its role:
+///
+///     start ── shard record names me ──▶ PRIMARY (node read-write, term from the record)
+///     start ── another is primary ─────▶ REPLICA/RDONLY (replicating from it)
+///     PRIMARY ── demotePrimary ──▶ PRIMARY, not serving writes (node read-only)
+///     REPLICA ── promoteReplica ─▶ PRIMARY
+///     PRIMARY ── a newer primary in the record ──▶ REPLICA, or DRAINED when it has errant GTIDs
+final class VTTablet: SimProcess {
+    let configuration: TabletConfiguration
+    let observer: ClusterObserver?
+    var type: TabletType
+    /// The primary term this tablet serves, when primary.
+    var term = SimTime.zero
+    /// Accepts writes: primary, its node read-write, not demoting.
+    var writable = false
+    /// The node answered the last check.
+    var mysqlHealthy = false
+    var lastStatus: MySQLStatus?
+    var demoting = false
+    var subscribers: [ProcessID] = []
+    var calls = PendingCalls<Continuation>()
+    var mysqlRequest = 0
+
+    // Query service state.
+    var freeConnections: [Int] = []
+    var freeTransactionConnections: [Int] = []
+    var nextWaitNumber = 1
+    /// Connections the node has seen since its last restart (others must open again).
+    var openedConnections: Set<Int> = []
+    var waiting: Deque<WaitingRequest> = []
+    var transactions: [Int: OpenTransaction] = [:]
+    var lastTransactionID: Int = 0
+    /// Replication was set up since this tablet started (semi-sync flags included).
+    var replicationConfigured = false
+    /// A role change driven by the shard record is in progress.
+    var fencing = false
+    /// Demotions waiting for open transactions to end.
+    var demotionWaiters: [(id: Int, client: ProcessID, deadline: SimTime)] = []
+
+    /// What to do when an RPC answers (or times out: nil).
+    enum Continuation {
+        case admin((MySQLAdminReply?, ProcessContext<ClusterMessage>) -> Void)
+        case topo((TopoReply?, ProcessContext<ClusterMessage>) -> Void)
+        case manager((ManagerReply?, ProcessContext<ClusterMessage>) -> Void)
+        case query(QueryWork)
+    }
+
+    /// A statement sent to the node on behalf of a client.
+    struct QueryWork {
+        let client: ProcessID
+        let id: Int
+        let connection: Int
+        let transactionID: Int?
+        /// Reply to the client (false for the BEGIN sent ahead of a statement).
+        let replies: Bool
+        /// Release the connection to the pool afterwards (statements outside transactions).
+        let releases: Bool
+        /// The transaction ends with this statement (COMMIT, ROLLBACK).
+        let ends: Bool
+    }
+
+    struct WaitingRequest {
+        let client: ProcessID
+        let id: Int
+        let request: TabletRequest
+        let timer: TimerHandle
+        let requestNumber: Int
+    }
+
+    struct OpenTransaction {
+        let connection: Int
+        let started: SimTime
+    }
+
+    init(configuration: TabletConfiguration, observer: ClusterObserver?) {
+        self.configuration = configuration
+        self.observer = observer
+        type = configuration.replicaType
+    }
+
+    var mysqld: String { TabletConfiguration.mysqldName(configuration.alias) }
+
+    func start(_ context: ProcessContext<ClusterMessage>) {
+        freeConnections = Array((1...configuration.poolSize).reversed())
+        freeTransactionConnections = Array(((configuration.poolSize + 1)...(configuration.poolSize + configuration.transactionPoolSize)).reversed())
+        // Transaction ids grow across restarts (Vitess starts them from the clock).
+        lastTransactionID = Int(context.now.nanoseconds / 1_000) * 10 + 1
+        context.trace(state: type.rawValue.lowercased())
+        check(context)
+        context.setTimer(after: configuration.checkInterval, .timer(.tabletCheck))
+        context.setTimer(after: configuration.transactionTimeout / 2, .timer(.transactionKiller))
+    }
+
+    /// Timers arrive as messages to this process itself.
+    func timerFired(_ message: ClusterMessage, _ context: ProcessContext<ClusterMessage>) {
+        receive(message, from: context.id, context)
+    }
+
+    func receive(_ message: ClusterMessage, from sender: ProcessID, _ context: ProcessContext<ClusterMessage>) {
+        switch message {
+        case .tabletRequest(let id, let request):
+            serve(request, id: id, from: sender, context)
+        case .managerRequest(let id, let request):
+            manage(request, id: id, from: sender, context)
+        case .healthSubscribe:
+            if !subscribers.contains(sender) { subscribers.append(sender) }
+            context.send(.health(healthReport), to: sender)
+        case .mysqlResult(_, let request, let result):
+            guard case .query(let work)? = calls.finish(request, context) else { return }
+            queryFinished(work, result: result, context)
+        case .mysqlAdminReply(let request, let reply):
+            if case .admin(let then)? = calls.finish(request, context) { then(reply, context) }
+        case .topoReply(let id, let reply):
+            if case .topo(let then)? = calls.finish(id, context) { then(reply, context) }
+        case .managerReply(let id, let reply):
+            if case .manager(let then)? = calls.finish(id, context) { then(reply, context) }
+        case .timer(let timer):
+            fired(timer, context)
+        default:
+            break
+        }
+    }
+
+    func fired(_ timer: ClusterTimer, _ context: ProcessContext<ClusterMessage>) {
+        switch timer {
+        case .rpcTimeout(let id):
+            switch calls.expire(id) {
+            case .admin(let then)?: then(nil, context)
+            case .topo(let then)?: then(nil, context)
+            case .manager(let then)?: then(nil, context)
+            case .query(let work)?: queryTimedOut(work, context)
+            case nil: break
+            }
+        case .tabletCheck:
+            check(context)
+            context.setTimer(after: configuration.checkInterval, .timer(.tabletCheck))
+        case .demotionCheck:
+            finishDemotionIfDrained(context)
+        case .transactionKiller:
+            killOldTransactions(context)
+            context.setTimer(after: configuration.transactionTimeout / 2, .timer(.transactionKiller))
+        case .poolTimeout(let number):
+            if let index = waiting.firstIndex(where: { $0.requestNumber == number }) {
+                let request = waiting.remove(at: index)
+                context.send(.tabletReply(id: request.id, reply: .failed(TabletError(
+                    .resourceExhausted, "resource pool timed out: no MySQL connection within \(configuration.poolTimeout)"))), to: request.client)
+            }
+        default:
+            break
+        }
+    }
+
+    // MARK: RPC helpers
+
+    func admin(_ command: MySQLAdminCommand, _ context: ProcessContext<ClusterMessage>, timeout: SimDuration? = nil,
+               then: @escaping (MySQLAdminReply?, ProcessContext<ClusterMessage>) -> Void) {
+        guard let node = context.process(named: mysqld) else { return then(nil, context) }
+        let id = calls.start(.admin(then), timeout: timeout ?? configuration.rpcTimeout, context)
+        context.send(.mysqlAdmin(request: id, command: command), to: node)
+    }
+
+    func topo(_ request: TopoRequest, _ context: ProcessContext<ClusterMessage>,
+              then: @escaping (TopoReply?, ProcessContext<ClusterMessage>) -> Void) {
+        guard let topo = context.process(named: "topo") else { return then(nil, context) }
+        let id = calls.start(.topo(then), timeout: configuration.rpcTimeout, context)
+        context.send(.topoRequest(id: id, request: request), to: topo)
+    }
+
+    func manager(_ alias: String, _ request: ManagerRequest, _ context: ProcessContext<ClusterMessage>,
+                 then: @escaping (ManagerReply?, ProcessContext<ClusterMessage>) -> Void) {
+        guard let tablet = context.process(named: alias) else { return then(nil, context) }
+        let id = calls.start(.manager(then), timeout: configuration.rpcTimeout, context)
+        context.send(.managerRequest(id: id, request: request), to: tablet)
+    }
+
+    var target: Target { Target(keyspace: configuration.keyspace, shard: configuration.shard, type: type) }
+
+    var healthReport: HealthReport {
+        HealthReport(alias: configuration.alias, target: target, serving: serving, term: term,
+                     lag: lastStatus?.lag ?? .zero, unresolvedTransactions: false,
+                     error: mysqlHealthy ? nil : "MySQL node not reachable")
+    }
+
+    /// Serves queries of its type: a primary that can write, or a replica whose node answers.
+    var serving: Bool {
+        switch type {
+        case .primary: writable && mysqlHealthy
+        case .replica, .rdonly: mysqlHealthy && lastStatus?.replicationError == nil
+        case .drained: false
+        }
+    }
+
+    func broadcastHealth(_ context: ProcessContext<ClusterMessage>) {
+        let report = healthReport
+        for subscriber in subscribers { context.send(.health(report), to: subscriber) }
+    }
+
+    func setType(_ newType: TabletType, _ context: ProcessContext<ClusterMessage>) {
+        guard newType != type else { return }
+        type = newType
+        context.trace(state: newType.rawValue.lowercased())
+        let record = TabletRecord(alias: configuration.alias, keyspace: configuration.keyspace, shard: configuration.shard,
+                                  type: newType, mysqld: mysqld)
+        topo(.get(TopoPath.tablet(configuration.alias)), context) { [unowned self] reply, context in
+            if case .value(_, let version)? = reply, version > 0 {
+                self.topo(.update(TopoPath.tablet(self.configuration.alias), .tablet(record), expected: version), context) { _, _ in }
+            }
+        }
+        broadcastHealth(context)
+    }
+}
