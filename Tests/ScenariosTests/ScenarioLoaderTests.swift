@@ -29,8 +29,9 @@ import Testing
         #expect(scenario.duration == .seconds(5))
         #expect(scenario.healAt == .seconds(4))
         #expect(scenario.expect == .pass)
-        #expect(scenario.processes.map(\.name) == ["echo-1", "ping-1"])
-        #expect(scenario.processes[1].target == "echo-1")
+        guard case .kernel(let processes) = scenario.system else { Issue.record("not a kernel system"); return }
+        #expect(processes.map(\.name) == ["echo-1", "ping-1"])
+        #expect(processes[1].target == "echo-1")
         #expect(scenario.network.defaultLink == .reliable)
     }
 
@@ -53,13 +54,13 @@ import Testing
               - {at: 3s, restore: echo-1}
               - {at: 3s, partition: {a: [echo-1], b: [ping-1]}, permanent: true}
             """, file: "s.yaml")
-        #expect(scenario.faults.map(\.action) == [
+        #expect(scenario.faults.map(\.action) == ([
             .partition(name: "p", sideA: ["echo-1"], sideB: ["ping-1"], oneWay: true), .heal(name: "p"), .heal(name: nil),
             .crash("echo-1", losingUnsynced: 0), .crash("echo-1", losingUnsynced: 3), .restart("echo-1"),
             .pause("ping-1"), .resume("ping-1"), .clog("echo-1", extraDelay: .milliseconds(250)), .unclog("echo-1"),
             .degrade("echo-1", drop: 0.5, duplicate: 0, reorder: 0.1), .restore("echo-1"),
             .partition(name: "permanent-13", sideA: ["echo-1"], sideB: ["ping-1"], oneWay: false),
-        ])
+        ] as [FaultAction<String>]).map { ScenarioAction.fault($0) })
         #expect(scenario.faults.last?.permanent == true)
         #expect(scenario.faults[3].location == SourceLocation(file: "s.yaml", line: 10, column: 5))
     }
@@ -69,7 +70,7 @@ import Testing
         ("duration: 5s\nprocesses:\n  - {name: e, kind: echo}\nseeds: 1\n", 4, 1, "did you mean 'seed'?"),
         ("duration: five\nprocesses: []\n", 1, 11, "'duration' must be a duration"),
         ("processes:\n  - {name: e, kind: echo}\n", 1, 1, "needs the field 'duration'"),
-        ("duration: 5s\n", 1, 1, "needs 'processes'"),
+        ("duration: 5s\n", 1, 1, "needs 'processes' or 'cluster'"),
         ("duration: 5s\nprocesses:\n  - {name: e, kind: echo}\n  - {name: e, kind: echo}\n", 4, 12, "two processes are called 'e'"),
         ("duration: 5s\nprocesses:\n  - {name: e, kind: robot}\n", 3, 21, "unknown process kind 'robot'"),
         ("duration: 5s\nprocesses:\n  - {name: p, kind: ping, target: q}\n", 3, 35, "'q' is not a process"),
@@ -81,6 +82,7 @@ import Testing
         ("duration: 5s\nprocesses:\n  - {name: e, kind: echo}\nnetwork: {drop: 1.5}\n", 4, 17, "probability"),
         ("duration: 5s\nprocesses:\n  - {name: e, kind: echo}\nnetwork: {latency: 5ms..1ms}\n", 4, 20, "latency"),
         ("duration: 5s\nprocesses:\n  - {name: e, kind: echo}\nchecks: [delivry]\n", 4, 10, "did you mean 'delivery'?"),
+        ("duration: 5s\nprocesses:\n  - {name: e, kind: echo}\nchecks: [durability]\n", 4, 10, "checks of this system: delivery, liveness"),
         ("duration: 5s\nprocesses:\n  - {name: e, kind: echo}\nexpect: maybe\n", 4, 9, "'expect' must be"),
         ("duration: 5s\nprocesses:\n  - {name: e, kind: echo}\nexpect: 'violation: nonsense'\n", 4, 9, "unknown checker 'nonsense'"),
         ("duration: 5s\nprocesses:\n  - {name: e, kind: echo}\nrandom_faults: {kinds: {meteor: {every: 1s, lasting: 1s}}}\n", 4, 25, "unknown field 'meteor'"),

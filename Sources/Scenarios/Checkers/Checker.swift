@@ -31,7 +31,15 @@ public protocol KernelChecker: Sendable {
 /// The checkers scenario files can name.
 public enum CheckerRegistry {
     public static let kernelCheckers: [any KernelChecker] = [DeliveryChecker(), LivenessChecker()]
-    public static var names: [String] { kernelCheckers.map(\.name) }
-    /// Names a verdict can carry: the checkers, plus `budget` for a run that spent its event budget.
-    public static var verdictNames: [String] { names + ["budget"] }
+    public static let clusterCheckers: [any ClusterChecker] = [
+        SinglePrimaryChecker(), DurabilityChecker(), ConvergenceChecker(), ClusterLivenessChecker(),
+    ]
+
+    /// The checks that apply to a system.
+    public static func checkNames(for system: SystemSpec) -> [String] {
+        switch system {
+        case .kernel: kernelCheckers.map(\.name)
+        case .cluster: clusterCheckers.map(\.name)
+        }
+    }
 }

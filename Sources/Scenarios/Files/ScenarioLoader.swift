@@ -6,7 +6,7 @@ import SimCore
 public enum ScenarioLoader {
     static let topLevelFields = [
         "name", "description", "seed", "duration", "heal", "liveness_bound", "budget", "network", "processes",
-        "faults", "random_faults", "checks", "expect",
+        "cluster", "workload", "faults", "random_faults", "checks", "expect",
     ]
 
     /// Loads the scenario in `path`.
@@ -52,17 +52,27 @@ public enum ScenarioLoader {
             livenessBound: try fields["liveness_bound"]?.duration() ?? .seconds(2),
             budget: Int(try fields["budget"]?.int(in: 1...Int64(Int32.max) * 16) ?? 20_000_000),
             network: try fields["network"].map(parseNetwork) ?? NetworkSpec(),
-            processes: [],
+            system: .kernel([]),
             faults: [],
             randomFaults: nil,
             checks: [],
             expect: try fields["expect"].map(parseExpect) ?? .pass)
 
-        guard let processes = fields["processes"] else {
-            throw root.error("the scenario needs 'processes' (the system to run)")
+        switch (fields["processes"], fields["cluster"]) {
+        case (let processes?, nil):
+            if let workload = fields["workload"] { throw workload.error("'workload' goes with 'cluster'; ping processes need none") }
+            scenario.system = .kernel(try parseProcesses(processes))
+        case (nil, let cluster?):
+            var spec = try parseCluster(cluster, file: file)
+            if fields["network"] != nil { spec.network = scenario.network.defaultLink }
+            let workloads = try fields["workload"].map { try parseWorkload($0, spec: spec) } ?? []
+            scenario.system = .cluster(ClusterScenario(spec: spec, workloads: workloads))
+        case (_?, _?):
+            throw root.error("a scenario runs either 'processes' or a 'cluster', not both")
+        case (nil, nil):
+            throw root.error("the scenario needs 'processes' or 'cluster' (the system to run)")
         }
-        scenario.processes = try parseProcesses(processes)
-        let names = Set(scenario.processes.map(\.name))
+        let names = Set(scenario.system.processNames)
         for link in scenario.network.links {
             for endpoint in [link.from, link.to] where !names.contains(endpoint) {
                 throw try (fields.required("network")).error("link names '\(endpoint)', which is not a process of the scenario")
@@ -70,10 +80,10 @@ public enum ScenarioLoader {
         }
         if let faults = fields["faults"] {
             scenario.faults = try faults.sequence().enumerated().map { index, item in
-                var fault = try parseTimedFault(item, names: names, duration: duration, healAt: healAt)
+                var fault = try parseTimedFault(item, names: names, system: scenario.system, duration: duration, healAt: healAt)
                 // A permanent partition needs a name so that the final heal can leave it alone.
-                if fault.permanent, case .partition(nil, let a, let b, let oneWay) = fault.action {
-                    fault.action = .partition(name: "permanent-\(index + 1)", sideA: a, sideB: b, oneWay: oneWay)
+                if fault.permanent, case .fault(.partition(nil, let a, let b, let oneWay)) = fault.action {
+                    fault.action = .fault(.partition(name: "permanent-\(index + 1)", sideA: a, sideB: b, oneWay: oneWay))
                 }
                 return fault
             }
@@ -81,18 +91,20 @@ public enum ScenarioLoader {
         if let random = fields["random_faults"] {
             scenario.randomFaults = try parseRandomFaults(random, names: names)
         }
+        let known = CheckerRegistry.checkNames(for: scenario.system)
         if let checks = fields["checks"] {
             scenario.checks = try checks.list().map { value in
                 let check = try value.string()
-                guard CheckerRegistry.names.contains(check) else {
-                    let suggestion = YAMLValue.closest(check, in: CheckerRegistry.names).map { " (did you mean '\($0)'?)" } ?? ""
-                    throw value.error("unknown check '\(check)'\(suggestion); known checks: \(CheckerRegistry.names.joined(separator: ", "))")
+                guard known.contains(check) else {
+                    let suggestion = YAMLValue.closest(check, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+                    throw value.error("unknown check '\(check)'\(suggestion); checks of this system: \(known.joined(separator: ", "))")
                 }
                 return check
             }
         }
-        if case .violation(let checker?) = scenario.expect, !CheckerRegistry.verdictNames.contains(checker) {
-            throw try fields.required("expect").error("unknown checker '\(checker)' in 'expect'; known: \(CheckerRegistry.verdictNames.joined(separator: ", "))")
+        let verdicts = known + ["budget"]
+        if case .violation(let checker?) = scenario.expect, !verdicts.contains(checker) {
+            throw try fields.required("expect").error("unknown checker '\(checker)' in 'expect'; known: \(verdicts.joined(separator: ", "))")
         }
         return scenario
     }
@@ -120,171 +132,6 @@ public enum ScenarioLoader {
         if let duplicate = fields["duplicate"] { link.duplicate = try duplicate.probability() }
         if let reorder = fields["reorder"] { link.reorder = try reorder.probability() }
         return link
-    }
-
-    static func parseProcesses(_ value: YAMLValue) throws -> [ProcessSpec] {
-        var specs: [ProcessSpec] = []
-        var seen: Set<String> = []
-        let items = try value.sequence()
-        guard !items.isEmpty else { throw value.error("'processes' must list at least one process") }
-        for item in items {
-            let f = try item.fields(allowed: ["name", "kind", "target", "interval", "count", "mutant"])
-            let nameValue = try f.required("name")
-            let name = try nameValue.string()
-            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-                throw nameValue.error("process name '\(name)' must use letters, digits, '-' and '_'")
-            }
-            guard seen.insert(name).inserted else { throw nameValue.error("two processes are called '\(name)'") }
-            let kindValue = try f.required("kind")
-            guard let kind = ProcessSpec.Kind(rawValue: try kindValue.string()) else {
-                throw kindValue.error("unknown process kind '\(try kindValue.string())'; known kinds: \(ProcessSpec.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            var spec = ProcessSpec(name: name, kind: kind, target: nil, interval: .milliseconds(100), count: nil, mutant: nil)
-            if let interval = f["interval"] {
-                spec.interval = try interval.duration()
-                guard spec.interval.nanoseconds > 0 else { throw interval.error("'interval' must be longer than 0s") }
-            }
-            if let count = f["count"] { spec.count = Int(try count.int(in: 0...1_000_000_000)) }
-            if let mutant = f["mutant"] {
-                let word = try mutant.string()
-                guard word == "wrong_reply", kind == .echo else {
-                    throw mutant.error("unknown mutant '\(word)' for a \(kind.rawValue) process; an echo knows 'wrong_reply'")
-                }
-                spec.mutant = word
-            }
-            switch kind {
-            case .ping:
-                spec.target = try f.required("target").string()
-            case .echo:
-                if let target = f["target"] { throw target.error("an echo process has no 'target'") }
-            }
-            specs.append(spec)
-        }
-        let byName = Dictionary(uniqueKeysWithValues: specs.map { ($0.name, $0) })
-        for (item, spec) in zip(items, specs) where spec.kind == .ping {
-            let target = try item.fields(allowed: ["name", "kind", "target", "interval", "count", "mutant"]).required("target")
-            guard let echo = byName[spec.target ?? ""] else {
-                throw target.error("'\(spec.target ?? "")' is not a process of the scenario")
-            }
-            guard echo.kind == .echo else { throw target.error("a ping process must target an echo process, and '\(echo.name)' is a \(echo.kind.rawValue)") }
-        }
-        return specs
-    }
-
-    static let faultActions = ["partition", "heal", "crash", "restart", "pause", "resume", "clog", "unclog", "degrade", "restore"]
-
-    static func parseTimedFault(_ item: YAMLValue, names: Set<String>, duration: SimDuration, healAt: SimDuration?) throws -> TimedFault {
-        let f = try item.fields(allowed: ["at", "permanent"] + faultActions)
-        let atValue = try f.required("at")
-        let at = try atValue.duration()
-        guard at <= duration else { throw atValue.error("the fault at \(at) comes after the end of the run (\(duration))") }
-        if let healAt, at > healAt {
-            throw atValue.error("the fault at \(at) comes after the heal at \(healAt); move it earlier, or move 'heal'")
-        }
-        let actions = f.entries.filter { $0.key != "at" && $0.key != "permanent" }
-        guard actions.count == 1, let (key, value) = actions.first else {
-            throw item.error("a fault needs 'at' and exactly one of: \(faultActions.joined(separator: ", "))")
-        }
-        func process(_ v: YAMLValue) throws -> String {
-            let name = try v.string()
-            guard names.contains(name) else { throw v.error("'\(name)' is not a process of the scenario") }
-            return name
-        }
-        func processes(_ v: YAMLValue) throws -> [String] {
-            let list = try v.list().map(process)
-            guard !list.isEmpty else { throw v.error("\(v.name) must name at least one process") }
-            return list
-        }
-        let action: FaultAction<String>
-        switch key {
-        case "partition":
-            let p = try value.fields(allowed: ["name", "a", "b", "one_way"])
-            let a = try processes(try p.required("a"))
-            let b = try processes(try p.required("b"))
-            if let both = Set(a).intersection(b).sorted().first {
-                throw value.error("'\(both)' is on both sides of the partition")
-            }
-            action = .partition(name: try p["name"]?.string(), sideA: a, sideB: b, oneWay: try p["one_way"]?.bool() ?? false)
-        case "heal":
-            let text = try value.string()
-            action = .heal(name: text == "all" ? nil : text)
-        case "crash":
-            if value.isMapping {
-                let c = try value.fields(allowed: ["process", "lose_unsynced"])
-                action = .crash(try process(try c.required("process")),
-                                losingUnsynced: Int(try c["lose_unsynced"]?.int(in: 0...1_000_000) ?? 0))
-            } else {
-                action = .crash(try process(value), losingUnsynced: 0)
-            }
-        case "restart": action = .restart(try process(value))
-        case "pause": action = .pause(try process(value))
-        case "resume": action = .resume(try process(value))
-        case "clog":
-            let c = try value.fields(allowed: ["process", "delay"])
-            action = .clog(try process(try c.required("process")), extraDelay: try c.required("delay").duration())
-        case "unclog": action = .unclog(try process(value))
-        case "degrade":
-            let d = try value.fields(allowed: ["process", "drop", "duplicate", "reorder"])
-            action = .degrade(try process(try d.required("process")), drop: try d["drop"]?.probability() ?? 0,
-                              duplicate: try d["duplicate"]?.probability() ?? 0, reorder: try d["reorder"]?.probability() ?? 0)
-        case "restore": action = .restore(try process(value))
-        default:
-            preconditionFailure("unreachable: keys were checked")
-        }
-        let permanent = try f["permanent"]?.bool() ?? false
-        if permanent {
-            switch action {
-            case .partition, .crash, .pause, .clog, .degrade: break
-            default: throw try f.required("permanent").error("only a partition, crash, pause, clog or degrade can be permanent")
-            }
-        }
-        return TimedFault(at: at, action: action, permanent: permanent, location: item.location)
-    }
-
-    static func parseRandomFaults(_ value: YAMLValue, names: Set<String>) throws -> RandomFaultSpec {
-        let f = try value.fields(allowed: ["swarm", "kinds", "targets", "start"])
-        var mix: RandomFaultSpec.Mix
-        switch (f["swarm"], f["kinds"]) {
-        case (let swarm?, nil):
-            if swarm.isSequence {
-                mix = .swarm(try swarm.sequence().map { try faultKind($0) })
-            } else {
-                guard try swarm.bool() else { throw swarm.error("'swarm: false' turns nothing on; give 'kinds' instead") }
-                mix = .swarm(FaultKind.allCases)
-            }
-        case (nil, let kinds?):
-            var explicit = FaultMix()
-            for (key, rateValue) in try kinds.mapping(allowed: FaultKind.allCases.map(\.rawValue)) {
-                let r = try rateValue.fields(allowed: ["every", "lasting"])
-                let everyValue = try r.required("every")
-                let every = try everyValue.duration()
-                guard every.nanoseconds > 0 else { throw everyValue.error("'every' must be longer than 0s") }
-                let (shortest, longest) = try r.required("lasting").durationRange()
-                explicit.set(FaultKind(rawValue: key)!, FaultRate(meanInterval: every, minDuration: shortest, maxDuration: longest))
-            }
-            mix = .explicit(explicit)
-        case (_?, _?):
-            throw value.error("'random_faults' takes either 'swarm' or 'kinds', not both")
-        case (nil, nil):
-            throw value.error("'random_faults' needs 'swarm: true' or 'kinds'")
-        }
-        var targets: [String]?
-        if let t = f["targets"] {
-            targets = try t.list().map { v in
-                let name = try v.string()
-                guard names.contains(name) else { throw v.error("'\(name)' is not a process of the scenario") }
-                return name
-            }
-        }
-        return RandomFaultSpec(mix: mix, targets: targets, start: try f["start"]?.duration() ?? .zero)
-    }
-
-    static func faultKind(_ value: YAMLValue) throws -> FaultKind {
-        let word = try value.string()
-        guard let kind = FaultKind(rawValue: word) else {
-            throw value.error("unknown fault kind '\(word)'; known kinds: \(FaultKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return kind
     }
 
     static func parseExpect(_ value: YAMLValue) throws -> ExpectedVerdict {

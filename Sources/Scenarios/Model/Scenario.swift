@@ -1,3 +1,4 @@
+import SimCluster
 import SimCore
 
 /// A failure scenario as a file describes it: the system, its network, the faults, the checks and
@@ -19,13 +20,54 @@ public struct Scenario: Sendable {
     /// The most events the run may process.
     public var budget: Int
     public var network: NetworkSpec
-    /// The processes of a kernel-level system.
-    public var processes: [ProcessSpec]
+    /// What runs: a kernel-level system of processes, or a cluster with its workload.
+    public var system: SystemSpec
     public var faults: [TimedFault]
     public var randomFaults: RandomFaultSpec?
     /// The checkers to run (every applicable one when the file names none).
     public var checks: [String]
     public var expect: ExpectedVerdict
+}
+
+/// The system a scenario runs.
+public enum SystemSpec: Sendable {
+    /// Ping and echo processes on the bare kernel.
+    case kernel([ProcessSpec])
+    /// A Vitess cluster and the clients that use it.
+    case cluster(ClusterScenario)
+
+    /// Every process name of the system.
+    public var processNames: [String] {
+        switch self {
+        case .kernel(let processes): processes.map(\.name)
+        case .cluster(let cluster): ClusterLayout(cluster.spec).processNames + cluster.clientNames
+        }
+    }
+}
+
+/// A cluster and its workload.
+public struct ClusterScenario: Sendable {
+    public var spec: ClusterSpec
+    public var workloads: [WorkloadSpec]
+
+    /// The names of the workload's client processes (`client-1`, `client-2`, ...).
+    public var clientNames: [String] {
+        let count = workloads.reduce(0) { $0 + $1.clients }
+        return (0..<count).map { "client-\($0 + 1)" }
+    }
+}
+
+/// A workload of a cluster scenario.
+public struct WorkloadSpec: Sendable {
+    public enum Kind: Sendable {
+        /// Clients that insert rows (`id`, `v`) into a table of one shard through its primary
+        /// tablet, finding the primary in the topology.
+        case writer(keyspace: String, shard: String, table: String)
+    }
+
+    public var kind: Kind
+    public var clients: Int
+    public var interval: SimDuration
 }
 
 /// The default link and per-link overrides.
@@ -68,14 +110,27 @@ public struct ProcessSpec: Sendable {
     public var mutant: String?
 }
 
-/// A fault at a time of the timeline.
+/// A step of the timeline: a fault, or an action on a cluster.
 public struct TimedFault: Sendable {
     public var at: SimDuration
-    /// The fault, naming processes by name.
-    public var action: FaultAction<String>
+    public var action: ScenarioAction
     /// Left in force by the final heal (a partition that never heals, a node that stays down).
     public var permanent: Bool
     public var location: SourceLocation?
+}
+
+/// What a timeline step does.
+public enum ScenarioAction: Sendable, Equatable {
+    /// A kernel fault, naming processes by name.
+    case fault(FaultAction<String>)
+    /// Crash a tablet and its MySQL node together (a host failure).
+    case crashHost(String, losingUnsynced: Int)
+    case restartHost(String)
+    /// Ask VTOrc for a planned or emergency reparent.
+    case reparent(ReparentRequest)
+
+    /// The kernel fault, if the step is one.
+    public var fault: FaultAction<String>? { if case .fault(let f) = self { f } else { nil } }
 }
 
 /// Random faults: an explicit mix of kinds and rates, or one drawn from the seed (swarm).

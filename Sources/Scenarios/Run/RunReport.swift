@@ -15,6 +15,25 @@ public struct RunReport: Sendable {
     public let checks: [String]
     /// The most recent trace events, oldest first.
     public let recentEvents: [TraceEvent]
+    /// How often each mechanism ran (coverage marks such as `ers.completed`).
+    public let marks: [String: Int]
+
+    public init(scenarioName: String, file: String, seed: UInt64, verdict: Verdict, expected: ExpectedVerdict, fingerprint: UInt64,
+                events: Int, virtualTime: SimTime, outcome: RunOutcome, checks: [String], recentEvents: [TraceEvent],
+                marks: [String: Int] = [:]) {
+        self.scenarioName = scenarioName
+        self.file = file
+        self.seed = seed
+        self.verdict = verdict
+        self.expected = expected
+        self.fingerprint = fingerprint
+        self.events = events
+        self.virtualTime = virtualTime
+        self.outcome = outcome
+        self.checks = checks
+        self.recentEvents = recentEvents
+        self.marks = marks
+    }
 
     /// Whether the verdict is the one the scenario expects.
     public var asExpected: Bool { verdict.matches(expected) }

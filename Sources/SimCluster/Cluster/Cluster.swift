@@ -42,8 +42,7 @@ public final class Cluster {
                                                                  traceRingCapacity: traceRingCapacity))
         let store = topoStore
         topo = simulation.addProcess(named: "topo", durable: store) { TopoServer(store: $0) }
-        var uid: UInt32 = 101
-        var cellIndex = 0
+        let layout = ClusterLayout(spec)
         for keyspace in spec.keyspaces {
             store.put(TopoPath.keyspace(keyspace.name),
                       .keyspace(KeyspaceRecord(name: keyspace.name, sharded: keyspace.sharded, durability: keyspace.durability)))
@@ -53,16 +52,10 @@ public final class Cluster {
                     throw MySQLError.unknown("'\(shardName)' is not a valid shard name")
                 }
                 var tablets: [Tablet] = []
-                let types = [TabletType.primary] + Array(repeating: .replica, count: keyspace.replicas)
-                    + Array(repeating: .rdonly, count: keyspace.rdonly)
-                for type in types {
-                    let cell = spec.cells[cellIndex % spec.cells.count]
-                    cellIndex += 1
-                    let alias = TabletAlias(cell: cell, uid: uid).description
-                    let storage = try MySQLStorage(serverID: uid)
+                for slot in layout.tablets where slot.keyspace == keyspace.name && slot.shard == shardName {
+                    let storage = try MySQLStorage(serverID: slot.uid)
                     if !keyspace.schema.isEmpty { try storage.bootstrap(keyspace.schema) }
-                    uid += 1
-                    tablets.append(try addTablet(alias: alias, cell: cell, uid: storage.serverID, type: type,
+                    tablets.append(try addTablet(alias: slot.alias, cell: slot.cell, uid: slot.uid, type: slot.type,
                                                  keyspace: keyspace, shard: shardName, storage: storage))
                 }
                 let primary = tablets[0].alias

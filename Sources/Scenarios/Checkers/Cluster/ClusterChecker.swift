@@ -1,0 +1,71 @@
+import SimCluster
+import SimCore
+
+/// What a checker sees of a finished cluster run.
+public struct ClusterRunView {
+    public let scenario: Scenario
+    public let cluster: Cluster
+    /// Each writer client's history.
+    public let writers: [(name: String, history: WriteHistory)]
+}
+
+/// Checks one invariant of a finished cluster run.
+public protocol ClusterChecker: Sendable {
+    var name: String { get }
+    func check(_ run: ClusterRunView) -> [Violation]
+}
+
+extension Violation {
+    init(_ finding: InvariantFinding) {
+        self.init(checker: finding.invariant, message: finding.message, details: finding.details)
+    }
+}
+
+/// At most one primary per shard accepts writes at any time.
+public struct SinglePrimaryChecker: ClusterChecker {
+    public let name = "single_primary"
+    public init() {}
+    public func check(_ run: ClusterRunView) -> [Violation] { ClusterInvariants.singlePrimary(run.cluster).map(Violation.init) }
+}
+
+/// Every commit acknowledged to a client is on its shard's primary at the end.
+public struct DurabilityChecker: ClusterChecker {
+    public let name = "durability"
+    public init() {}
+    public func check(_ run: ClusterRunView) -> [Violation] { ClusterInvariants.durability(run.cluster).map(Violation.init) }
+}
+
+/// At the end every live replica holds its primary's data.
+public struct ConvergenceChecker: ClusterChecker {
+    public let name = "convergence"
+    public init() {}
+    public func check(_ run: ClusterRunView) -> [Violation] { ClusterInvariants.convergence(run.cluster).map(Violation.init) }
+}
+
+/// After the heal every writer gets an acknowledged write again within the liveness bound.
+public struct ClusterLivenessChecker: ClusterChecker {
+    public let name = "liveness"
+    public init() {}
+
+    public func check(_ run: ClusterRunView) -> [Violation] {
+        guard let healAt = run.scenario.healAt else { return [] }
+        let heal = SimTime(nanoseconds: healAt.nanoseconds)
+        let deadline = heal + run.scenario.livenessBound
+        guard run.cluster.simulation.now >= deadline else { return [] }
+        var violations: [Violation] = []
+        for (name, history) in run.writers {
+            let recovered = history.attempts.contains { attempt in
+                guard attempt.sent >= heal, case .acknowledged? = attempt.outcome else { return false }
+                return attempt.sent <= deadline
+            }
+            if !recovered {
+                let last = history.acknowledged.last.map { "its last acknowledged write was \($0.gtid)" } ?? "no write was ever acknowledged"
+                violations.append(Violation(
+                    checker: "liveness",
+                    message: "\(name) got no acknowledged write between the heal at \(heal) and \(deadline); \(last)",
+                    details: history.attempts.suffix(3).map { "write \($0.id) sent at \($0.sent): \($0.outcome.map { "\($0)" } ?? "no answer")" }))
+            }
+        }
+        return violations
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import SimCluster
+import SimCore
+import SQLSyntax
+
+extension ScenarioLoader {
+    static func parseCluster(_ value: YAMLValue, file: String) throws -> ClusterSpec {
+        let f = try value.fields(allowed: ["cells", "keyspaces", "gateways", "orchestrator", "mysql", "tablet"])
+        let keyspacesValue = try f.required("keyspaces")
+        var keyspaces: [KeyspaceSpec] = []
+        for item in try keyspacesValue.sequence() {
+            let keyspace = try parseKeyspace(item, file: file)
+            if keyspaces.contains(where: { $0.name == keyspace.name }) { throw item.error("two keyspaces are called '\(keyspace.name)'") }
+            keyspaces.append(keyspace)
+        }
+        guard !keyspaces.isEmpty else { throw keyspacesValue.error("a cluster needs at least one keyspace") }
+        var spec = ClusterSpec(keyspaces: keyspaces)
+        if let cells = f["cells"] {
+            spec.cells = try cells.list().map { try $0.string() }
+            guard !spec.cells.isEmpty else { throw cells.error("'cells' must name at least one cell") }
+            for cell in spec.cells where !cell.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+                throw cells.error("cell name '\(cell)' must use letters, digits and '_'")
+            }
+        }
+        if let gateways = f["gateways"] { spec.gateways = Int(try gateways.int(in: 0...100)) }
+        if let o = f["orchestrator"] {
+            let of = try o.fields(allowed: ["enabled", "automatic_recovery", "poll_interval", "detection_delay"])
+            if let v = of["enabled"] { spec.orchestrator.enabled = try v.bool() }
+            if let v = of["automatic_recovery"] { spec.orchestrator.automaticRecovery = try v.bool() }
+            if let v = of["poll_interval"] { spec.orchestrator.pollInterval = try positive(v) }
+            if let v = of["detection_delay"] { spec.orchestrator.detectionDelay = try v.duration() }
+        }
+        if let m = f["mysql"] {
+            let mf = try m.fields(allowed: ["lock_wait_timeout", "semi_sync_timeout", "apply_delay", "heartbeat", "sync_interval"])
+            if let v = mf["lock_wait_timeout"] { spec.mysql.lockWaitTimeout = try positive(v) }
+            if let v = mf["semi_sync_timeout"] { spec.mysql.semiSyncTimeout = try v.string() == "never" ? nil : try positive(v) }
+            if let v = mf["apply_delay"] { spec.mysql.applyDelay = try v.duration() }
+            if let v = mf["heartbeat"] { spec.mysql.heartbeat = try positive(v) }
+            if let v = mf["sync_interval"] { spec.mysql.syncInterval = try v.string() == "every_commit" ? nil : try positive(v) }
+        }
+        if let t = f["tablet"] {
+            let tf = try t.fields(allowed: ["pool_size", "transaction_pool_size", "query_timeout", "transaction_timeout", "check_interval"])
+            if let v = tf["pool_size"] { spec.tablet.poolSize = Int(try v.int(in: 1...10_000)) }
+            if let v = tf["transaction_pool_size"] { spec.tablet.transactionPoolSize = Int(try v.int(in: 1...10_000)) }
+            if let v = tf["query_timeout"] { spec.tablet.queryTimeout = try positive(v) }
+            if let v = tf["transaction_timeout"] { spec.tablet.transactionTimeout = try positive(v) }
+            if let v = tf["check_interval"] { spec.tablet.checkInterval = try positive(v) }
+        }
+        return spec
+    }
+
+    static func positive(_ value: YAMLValue) throws -> SimDuration {
+        let d = try value.duration()
+        guard d.nanoseconds > 0 else { throw value.error("\(value.name) must be longer than 0s") }
+        return d
+    }
+
+    static func parseKeyspace(_ item: YAMLValue, file: String) throws -> KeyspaceSpec {
+        let f = try item.fields(allowed: ["name", "shards", "replicas", "rdonly", "durability", "schema", "schema_file", "vschema", "vschema_file"])
+        let nameValue = try f.required("name")
+        let name = try nameValue.string()
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw nameValue.error("keyspace name '\(name)' must use letters, digits and '_'")
+        }
+        var shards = ["0"]
+        if let s = f["shards"] {
+            if s.isSequence {
+                shards = try s.sequence().map { try $0.string() }
+            } else if let count = Int(try s.string()) {
+                guard count >= 1 && count <= 256 else { throw s.error("'shards' must be between 1 and 256") }
+                shards = KeyRange.evenShardNames(count)
+            } else {
+                shards = try s.string().split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            }
+            try checkCoverage(shards, at: s)
+        }
+        var keyspace = KeyspaceSpec(name: name, shards: shards)
+        if let v = f["replicas"] { keyspace.replicas = Int(try v.int(in: 0...20)) }
+        if let v = f["rdonly"] { keyspace.rdonly = Int(try v.int(in: 0...20)) }
+        if let v = f["durability"] {
+            let word = try v.string()
+            guard let policy = DurabilityPolicy(rawValue: word) else {
+                throw v.error("unknown durability policy '\(word)'; known: \(DurabilityPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            keyspace.durability = policy
+        }
+        if keyspace.durability == .semiSync && keyspace.replicas < 1 {
+            throw item.error("durability semi_sync needs at least one replica to acknowledge commits")
+        }
+        let (schema, schemaValue) = try text(f, inline: "schema", file: "schema_file", relativeTo: file)
+        if let schema, let schemaValue {
+            do {
+                for statement in try SQLParser.parseScript(schema) where !statement.isDDL && !statement.isDML {
+                    throw schemaValue.error("the schema may hold only CREATE, DROP and INSERT statements, not '\(SQLPrinter().print(statement))'")
+                }
+            } catch let error as SQLSyntaxError {
+                let line = schema.utf8.prefix(error.offset).filter { $0 == 0x0A }.count + 1
+                throw schemaValue.error("schema line \(line): \(error)")
+            }
+            keyspace.schema = schema
+        }
+        keyspace.vschema = try text(f, inline: "vschema", file: "vschema_file", relativeTo: file).text
+        return keyspace
+    }
+
+    /// A text given inline or as a file path (relative to the scenario file).
+    static func text(_ f: Fields, inline: String, file key: String, relativeTo scenario: String) throws -> (text: String?, value: YAMLValue?) {
+        switch (f[inline], f[key]) {
+        case (let v?, nil): return (try v.string(), v)
+        case (nil, let v?):
+            let path = try v.string()
+            let resolved = path.hasPrefix("/") ? path : ((scenario as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
+            guard let data = FileManager.default.contents(atPath: resolved), let text = String(data: data, encoding: .utf8) else {
+                throw v.error("cannot read '\(path)'")
+            }
+            return (text, v)
+        case (_?, _?): throw f.owner.error("give either '\(inline)' or '\(key)', not both")
+        case (nil, nil): return (nil, nil)
+        }
+    }
+
+    /// Shards must be valid names that cover the key space once (Vitess serves nothing else).
+    static func checkCoverage(_ shards: [String], at value: YAMLValue) throws {
+        guard !shards.isEmpty else { throw value.error("'shards' must name at least one shard") }
+        var ranges: [KeyRange] = []
+        for name in shards {
+            guard let range = KeyRange(shardName: name) else { throw value.error("'\(name)' is not a valid shard name (such as -80, 40-80, 80- or 0)") }
+            ranges.append(range)
+        }
+        if shards.count == 1 {
+            guard ranges[0].isFull else { throw value.error("a single shard must cover the whole key space (name it 0 or -)") }
+            return
+        }
+        let sorted = ranges.sorted { $0.start.lexicographicallyPrecedes($1.start) }
+        guard sorted.first?.start.isEmpty == true, sorted.last?.end.isEmpty == true else {
+            throw value.error("the shards do not cover the whole key space")
+        }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.end != b.start {
+            throw value.error("shards \(a) and \(b) leave a gap or overlap")
+        }
+    }
+
+    static func parseWorkload(_ value: YAMLValue, spec: ClusterSpec) throws -> [WorkloadSpec] {
+        var workloads: [WorkloadSpec] = []
+        for item in try value.sequence() {
+            let entries = try item.mapping(allowed: ["writer"])
+            guard entries.count == 1, let (key, body) = entries.first else { throw item.error("a workload entry names exactly one workload") }
+            switch key {
+            case "writer":
+                let f = try body.fields(allowed: ["keyspace", "shard", "table", "clients", "interval"])
+                let keyspaceValue = try f.required("keyspace")
+                let keyspaceName = try keyspaceValue.string()
+                guard let keyspace = spec.keyspaces.first(where: { $0.name == keyspaceName }) else {
+                    throw keyspaceValue.error("the cluster has no keyspace '\(keyspaceName)'")
+                }
+                let shardValue = try f.required("shard")
+                let shard = try shardValue.string()
+                guard keyspace.shards.contains(shard) else { throw shardValue.error("keyspace \(keyspaceName) has no shard '\(shard)'") }
+                let tableValue = try f.required("table")
+                let table = try tableValue.string()
+                let tables = (try? SQLParser.parseScript(keyspace.schema))?.compactMap { s -> String? in
+                    if case .createTable(let c) = s { c.table.name } else { nil }
+                } ?? []
+                guard tables.contains(table) else { throw tableValue.error("the schema of \(keyspaceName) has no table '\(table)'") }
+                workloads.append(WorkloadSpec(
+                    kind: .writer(keyspace: keyspaceName, shard: shard, table: table),
+                    clients: Int(try f["clients"]?.int(in: 1...1000) ?? 1),
+                    interval: try f["interval"].map(positive) ?? .milliseconds(50)))
+            default:
+                preconditionFailure("keys were checked")
+            }
+        }
+        return workloads
+    }
+}

@@ -1,0 +1,73 @@
+import SimCluster
+import SimCore
+
+/// Runs a scenario of a Vitess cluster and its workload.
+enum ClusterScenarioRunner {
+    static func run(_ scenario: Scenario, cluster clusterScenario: ClusterScenario, seed: UInt64, sink: (any TraceSink)?) -> RunReport {
+        let cluster: Cluster
+        do {
+            cluster = try Cluster(spec: clusterScenario.spec, seed: seed, eventBudget: scenario.budget, traceRingCapacity: 256)
+        } catch {
+            // The loader checked the schema, so this is a defect of the node, reported as such.
+            let violation = Violation(checker: "setup", message: "the cluster could not be built: \(error)")
+            return RunReport(scenarioName: scenario.name, file: scenario.file, seed: seed, verdict: .violation([violation]),
+                             expected: scenario.expect, fingerprint: 0, events: 0, virtualTime: .zero, outcome: .quiescent,
+                             checks: [], recentEvents: [])
+        }
+        let simulation = cluster.simulation
+        simulation.attach(sink: sink)
+        var writers: [(name: String, history: WriteHistory)] = []
+        var clientNumber = 0
+        for workload in clusterScenario.workloads {
+            for _ in 0..<workload.clients {
+                clientNumber += 1
+                let name = "client-\(clientNumber)"
+                switch workload.kind {
+                case .writer(let keyspace, let shard, let table):
+                    let history = WriteHistory()
+                    writers.append((name, history))
+                    cluster.addWriter(named: name, keyspace: keyspace, shard: shard, table: table, interval: workload.interval,
+                                      firstID: Int64(clientNumber) * 1_000_000_000 + 1, history: history)
+                }
+            }
+        }
+        FaultScheduling.applyLinks(scenario, to: simulation)
+        func id(_ name: String) -> ProcessID {
+            guard let id = simulation.processID(named: name) else { preconditionFailure("unvalidated process name \(name)") }
+            return id
+        }
+        for timed in scenario.faults {
+            let at = SimTime(nanoseconds: timed.at.nanoseconds)
+            switch timed.action {
+            case .fault(let fault): simulation.schedule(fault.map(id), at: at)
+            case .crashHost(let alias, let losing): cluster.crashHost(alias, at: at, losingUnsynced: losing)
+            case .restartHost(let alias): cluster.restartHost(alias, at: at)
+            case .reparent(let request): cluster.requestReparent(request, at: at)
+            }
+        }
+        let healTime = scenario.healAt.map { SimTime(nanoseconds: $0.nanoseconds) }
+        let end = SimTime(nanoseconds: scenario.duration.nanoseconds)
+        let hosts = cluster.shards.flatMap(\.tablets).flatMap { [$0.tablet, $0.mysqld] }
+        FaultScheduling.installRandomFaults(scenario, on: simulation, defaultTargets: hosts, stop: healTime ?? end)
+        if let healTime {
+            let kept = PermanentFaults(scenario.faults)
+            simulation.schedule(at: healTime) { FaultScheduling.healEverything(simulation, keeping: kept) }
+        }
+        let outcome = simulation.run(until: end)
+        let view = ClusterRunView(scenario: scenario, cluster: cluster, writers: writers)
+        var violations: [Violation] = []
+        let checkers = CheckerRegistry.clusterCheckers.filter { scenario.checks.isEmpty || scenario.checks.contains($0.name) }
+        if let budget = FaultScheduling.budgetViolation(outcome, budget: scenario.budget, now: simulation.now, end: end) {
+            violations.append(budget)
+        } else {
+            for checker in checkers { violations += checker.check(view) }
+        }
+        FaultScheduling.record(violations, in: simulation)
+        return RunReport(
+            scenarioName: scenario.name, file: scenario.file, seed: seed,
+            verdict: violations.isEmpty ? .pass : .violation(violations), expected: scenario.expect,
+            fingerprint: simulation.fingerprint, events: simulation.eventsProcessed, virtualTime: simulation.now,
+            outcome: outcome, checks: checkers.map(\.name), recentEvents: simulation.recentEvents,
+            marks: cluster.observer.marks)
+    }
+}
