@@ -68,6 +68,11 @@ extension VTTablet {
 
     func send(_ sql: String, bindings: [SQLValue], connection: Int, work: QueryWork, _ context: ProcessContext<ClusterMessage>) {
         guard let node = context.process(named: mysqld) else { return }
+        var work = work
+        if work.transactionID == nil && !work.retried {
+            work.sql = sql
+            work.bindings = bindings
+        }
         let request = calls.start(.query(work), timeout: configuration.queryTimeout, context)
         let opening = openedConnections.insert(connection).inserted
         context.send(.mysqlQuery(connection: connection, request: request, sql: sql, bindings: bindings, opening: opening, privileged: false), to: node)
@@ -76,6 +81,14 @@ extension VTTablet {
     func queryFinished(_ work: QueryWork, result: Result<QueryResult, MySQLError>, _ context: ProcessContext<ClusterMessage>) {
         var endsTransaction = work.ends
         var reply = result.map { TabletReply.result($0, transactionID: work.ends ? nil : work.transactionID) }
+        if case .failure(let error) = result, error.code == 2006, work.transactionID == nil, !work.retried, work.replies {
+            // The node restarted since this connection was used: reconnect and run it again.
+            openedConnections.remove(work.connection)
+            var retry = work
+            retry.retried = true
+            send(work.sql, bindings: work.bindings, connection: work.connection, work: retry, context)
+            return
+        }
         if case .failure(let error) = result {
             if error.code == 2006 || error.code == 2013 {
                 // The node restarted: this connection is gone, and any transaction on it.

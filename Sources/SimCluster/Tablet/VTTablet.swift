@@ -64,6 +64,11 @@ final class VTTablet: SimProcess {
         let releases: Bool
         /// The transaction ends with this statement (COMMIT, ROLLBACK).
         let ends: Bool
+        /// The statement, kept so that a statement outside a transaction can be retried once on a
+        /// fresh connection after the node restarted (Vitess's pool reconnects).
+        var sql = ""
+        var bindings: [SQLValue] = []
+        var retried = false
     }
 
     struct WaitingRequest {
@@ -93,6 +98,13 @@ final class VTTablet: SimProcess {
         // Transaction ids grow across restarts (Vitess starts them from the clock).
         lastTransactionID = Int(context.now.nanoseconds / 1_000) * 10 + 1
         context.trace(state: type.rawValue.lowercased())
+        // Connections of an earlier incarnation are dead: the node must end their sessions (and
+        // roll back what they left open), as a reset TCP connection would.
+        if let node = context.process(named: mysqld) {
+            for connection in 1...(configuration.poolSize + configuration.transactionPoolSize) {
+                context.send(.mysqlClose(connection: connection), to: node)
+            }
+        }
         check(context)
         context.setTimer(after: configuration.checkInterval, .timer(.tabletCheck))
         context.setTimer(after: configuration.transactionTimeout / 2, .timer(.transactionKiller))

@@ -75,6 +75,12 @@ final class MySQLNode: SimProcess {
         case .mysqlQuery(let connection, let request, let sql, let bindings, let opening, let privileged):
             let key = UInt64(UInt32(bitPattern: sender.index)) << 32 | UInt64(UInt32(truncatingIfNeeded: connection))
             let session: Int
+            if let existing = sessions[key], opening {
+                // The client opened this connection number afresh (it restarted): the old
+                // session is gone, as a reset TCP connection would end it.
+                deliver(engine.closeSession(existing), context)
+                sessions[key] = nil
+            }
             if let existing = sessions[key] {
                 session = existing
             } else if !opening {
