@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "simrun",
             dependencies: [
-                "Scenarios", "SimCore",
+                "Scenarios", "SimCore", "SimCluster", "SQLiteKit", "SQLSyntax",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ],

@@ -57,7 +57,7 @@ final class CollationBox {
     init(_ compare: @escaping (String, String) -> Int) { self.compare = compare }
 }
 
-private func setResult(_ value: SQLiteValue, _ context: OpaquePointer?) {
+func setResult(_ value: SQLiteValue, _ context: OpaquePointer?) {
     switch value {
     case .null: sqlite3_result_null(context)
     case .integer(let v): sqlite3_result_int64(context, v)
@@ -67,4 +67,61 @@ private func setResult(_ value: SQLiteValue, _ context: OpaquePointer?) {
     case .blob(let v):
         v.withUnsafeBytes { csqlite_result_blob_transient(context, $0.baseAddress, Int32($0.count)) }
     }
+}
+
+/// The arguments of a function call, read in place (no array is built).
+public struct FunctionArguments {
+    let count: Int
+    let values: UnsafeMutablePointer<OpaquePointer?>?
+
+    public var isEmpty: Bool { count == 0 }
+
+    func raw(_ i: Int) -> OpaquePointer? { i < count ? values?[i] : nil }
+
+    /// SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+    public func type(_ i: Int) -> Int32 { sqlite3_value_type(raw(i)) }
+    public func int64(_ i: Int) -> Int64 { sqlite3_value_int64(raw(i)) }
+    public func double(_ i: Int) -> Double { sqlite3_value_double(raw(i)) }
+    public func isNull(_ i: Int) -> Bool { type(i) == SQLITE_NULL }
+    /// The argument's length in bytes (text or blob).
+    public func byteCount(_ i: Int) -> Int { Int(sqlite3_value_bytes(raw(i))) }
+    /// The argument as a full value.
+    public subscript(i: Int) -> SQLiteValue { SQLiteValue(raw(i)) }
+}
+
+/// What a fast function returns: a new value, or one of its arguments unchanged (no copy).
+public enum FunctionResult {
+    case value(SQLiteValue)
+    case argument(Int)
+}
+
+extension Connection {
+    /// Registers a scalar function that reads its arguments in place (for hot functions).
+    public func createFastFunction(_ name: String, argumentCount: Int32, deterministic: Bool = true,
+                                       _ body: @escaping (FunctionArguments) throws -> FunctionResult) throws {
+        let box = FastFunctionBox(body)
+        retain(box)
+        var flags = SQLITE_UTF8
+        if deterministic { flags |= SQLITE_DETERMINISTIC }
+        let code = sqlite3_create_function_v2(
+            handle, name, argumentCount, flags, Unmanaged.passUnretained(box).toOpaque(),
+            { context, count, values in
+                let box = Unmanaged<FastFunctionBox>.fromOpaque(sqlite3_user_data(context)!).takeUnretainedValue()
+                do {
+                    switch try box.body(FunctionArguments(count: Int(count), values: values)) {
+                    case .value(let value): setResult(value, context)
+                    case .argument(let i): sqlite3_result_value(context, values?[i])
+                    }
+                } catch {
+                    let message = "\(error)"
+                    sqlite3_result_error(context, message, Int32(message.utf8.count))
+                }
+            }, nil, nil, nil)
+        guard code == SQLITE_OK else { throw SQLiteError.last(handle, code: code) }
+    }
+}
+
+final class FastFunctionBox {
+    let body: (FunctionArguments) throws -> FunctionResult
+    init(_ body: @escaping (FunctionArguments) throws -> FunctionResult) { self.body = body }
 }

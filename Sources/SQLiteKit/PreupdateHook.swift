@@ -36,7 +36,7 @@ extension Connection {
         let box = PreupdateBox(handler)
         preupdateBox = box
         sqlite3_preupdate_hook(handle, { context, db, op, schema, table, oldKey, newKey in
-            guard let context, let db, let schema, String(cString: schema) == "main" else { return }
+            guard let context, let db, let schema, isMainSchema(schema) else { return }
             let box = Unmanaged<PreupdateBox>.fromOpaque(context).takeUnretainedValue()
             let count = sqlite3_preupdate_count(db)
             var old: [SQLiteValue] = []
@@ -67,4 +67,9 @@ extension Connection {
 final class PreupdateBox {
     let handler: (RowImage) -> Void
     init(_ handler: @escaping (RowImage) -> Void) { self.handler = handler }
+}
+
+/// Whether a schema name is "main" (compared in place: the hook runs for every row written).
+private func isMainSchema(_ name: UnsafePointer<CChar>) -> Bool {
+    name[0] == 0x6D && name[1] == 0x61 && name[2] == 0x69 && name[3] == 0x6E && name[4] == 0
 }

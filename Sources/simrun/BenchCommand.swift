@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure performance (build with -c release for meaningful figures).",
-        subcommands: [KernelBenchCommand.self])
+        subcommands: [KernelBenchCommand.self, NodeBenchCommand.self])
 }
 
 /// `simrun bench kernel`: the kernel's events per second against a bare swift-collections `Heap`.
@@ -63,4 +63,39 @@ func fixed(_ value: Double, _ digits: Int) -> String {
         text += "." + String(repeating: "0", count: digits)
     }
     return text
+}
+
+/// `simrun bench node`: a statement through a MySQL node against the same statement on SQLite.
+struct NodeBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Cost per statement through a MySQL node versus the same statements straight on SQLite.")
+
+    @Option(help: "Statements of each kind per measured run.")
+    var statements = 20_000
+
+    @Option(help: "Runs of each, interleaved; the best of each counts.")
+    var repetitions = 3
+
+    func validate() throws {
+        guard statements > 0, repetitions > 0 else { throw ValidationError("--statements and --repetitions must be positive") }
+    }
+
+    func run() throws {
+        #if DEBUG
+        print("warning: this is a debug build; use `swift run -c release simrun bench node` for real figures")
+        #endif
+        let figures = try NodeBenchmark(statements: statements, repetitions: repetitions).measure()
+        print("node benchmark: \(statements) statements of each kind (autocommit; the transaction kind runs BEGIN, two updates, COMMIT), best of \(repetitions) interleaved runs")
+        for f in figures {
+            let node = f.nodeSeconds * 1e6 / Double(statements)
+            let sqlite = f.sqliteSeconds * 1e6 / Double(statements)
+            print("\(f.name.padding(12))  node \(fixed(node, 2)) us  sqlite \(fixed(sqlite, 2)) us  ratio \(fixed(f.ratio, 2))")
+        }
+        print("target: ratio <= 2 (the node parses MySQL, translates, captures rows, takes locks and writes a binlog)")
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }

@@ -113,6 +113,9 @@ import Testing
         #expect(try h.ok("UPDATE plain SET a = a * 2 ORDER BY a DESC LIMIT 1").rowsAffected == 1)
         #expect(try h.ok("DELETE FROM plain ORDER BY a LIMIT 1").rowsAffected == 1)
         #expect(try h.rows("SELECT a FROM plain ORDER BY a") == [[.integer(3)], [.integer(22)]])
+        // ORDER BY without LIMIT is MySQL, not SQLite.
+        #expect(try h.ok("UPDATE plain SET b = 'o' ORDER BY a").rowsAffected == 2)
+        #expect(try h.ok("DELETE FROM plain WHERE a > 100 ORDER BY a DESC").rowsAffected == 0)
         // An update that changes nothing affects no row.
         #expect(try h.ok("UPDATE plain SET a = 3 WHERE a = 3").rowsAffected == 0)
     }

@@ -23,6 +23,99 @@ import Testing
         #expect(try h.rows("SELECT bal FROM acct WHERE id IN (1, 4) ORDER BY id", session: 2) == [[.integer(50)], [.integer(7)]])
     }
 
+    @Test func aTransactionKeepsItsChangesOpenBetweenStatementsAndCommitsThem() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        for id in 1...3 { try h.ok("UPDATE acct SET bal = bal + \(id) WHERE id = \(id)", session: 1) }
+        #expect(try h.rows("SELECT SUM(bal) FROM acct", session: 1) == [[.integer(306)]])
+        try h.ok("COMMIT", session: 1)
+        // One opening for the whole run of statements, and SQLite's own commit.
+        #expect(h.storage.overlayCounts.opened == 1)
+        #expect(h.storage.overlayCounts.committed == 1)
+        #expect(try h.rows("SELECT bal FROM acct ORDER BY id", session: 2) == [[.integer(101)], [.integer(102)], [.integer(103)]])
+        #expect(h.storage.binlog.count == 1)
+    }
+
+    @Test func anotherSessionBetweenStatementsSeesCommittedDataAndTheOverlayIsReplayed() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("UPDATE acct SET bal = 1 WHERE id = 1", session: 1)
+        #expect(try h.rows("SELECT bal FROM acct WHERE id = 1", session: 2) == [[.integer(100)]])
+        try h.ok("UPDATE acct SET bal = 2 WHERE id = 2", session: 2)
+        try h.ok("UPDATE acct SET bal = bal + 10 WHERE id = 1", session: 1)
+        #expect(try h.rows("SELECT bal FROM acct ORDER BY id", session: 1) == [[.integer(11)], [.integer(2)], [.integer(100)]])
+        try h.ok("COMMIT", session: 1)
+        #expect(h.storage.overlayCounts.opened == 2)
+        #expect(try h.rows("SELECT bal FROM acct ORDER BY id", session: 3) == [[.integer(11)], [.integer(2)], [.integer(100)]])
+    }
+
+    @Test func aFailedStatementInATransactionUndoesItselfOnly() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("UPDATE acct SET bal = 7 WHERE id = 3", session: 1)
+        // Row 1 is updated before row 2 overflows INT: the statement as a whole has no effect.
+        #expect(h.error("UPDATE acct SET bal = IF(id = 2, 3000000000, 0) WHERE id IN (1, 2) ORDER BY id", session: 1)?.code == 1264)
+        #expect(try h.rows("SELECT bal FROM acct ORDER BY id", session: 1) == [[.integer(100)], [.integer(100)], [.integer(7)]])
+        try h.ok("COMMIT", session: 1)
+        #expect(h.storage.overlayCounts.opened == 1)
+        #expect(try h.rows("SELECT bal FROM acct ORDER BY id", session: 2) == [[.integer(100)], [.integer(100)], [.integer(7)]])
+    }
+
+    @Test func aDuplicateKeyHalfwayThroughAStatementUndoesThatStatementOnly() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("INSERT INTO u (email) VALUES ('a'), ('b'), ('c')")
+        try h.ok("BEGIN", session: 1)
+        try h.ok("UPDATE u SET email = 'z' WHERE id = 3", session: 1)
+        #expect(h.error("UPDATE u SET email = 'same' WHERE id < 3", session: 1)?.code == 1062)
+        try h.ok("REPLACE INTO u (id, email) VALUES (2, 'y')", session: 1)
+        try h.ok("COMMIT", session: 1)
+        #expect(try h.rows("SELECT email FROM u ORDER BY id", session: 2) == [[.text("a")], [.text("y")], [.text("z")]])
+    }
+
+    @Test func aWaitingReplaceInATransactionIsUndoneRowByRow() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("INSERT INTO u (email) VALUES ('a'), ('b')")
+        try h.ok("BEGIN", session: 2)
+        try h.ok("UPDATE u SET email = 'bb' WHERE id = 2", session: 2)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("UPDATE u SET email = 'aa' WHERE id = 1", session: 1)
+        // Deletes row 2 (and its unique key) then inserts: it must wait for session 2's lock.
+        #expect(h.run("REPLACE INTO u (id, email) VALUES (2, 'r')", session: 1) == nil)
+        let waiting = h.lastToken
+        #expect(try h.rows("SELECT email FROM u ORDER BY id", session: 1) == [[.text("aa")], [.text("b")]])
+        try h.ok("COMMIT", session: 2)
+        #expect(try h.late[waiting]?.get().rowsAffected == 2)
+        try h.ok("COMMIT", session: 1)
+        #expect(try h.rows("SELECT email FROM u ORDER BY id", session: 3) == [[.text("aa")], [.text("r")]])
+    }
+
+    @Test func aWaitingStatementInATransactionIsUndoneUntilItRunsAgain() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 2)
+        try h.ok("UPDATE acct SET bal = 0 WHERE id = 2", session: 2)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("UPDATE acct SET bal = 1 WHERE id = 1", session: 1)
+        #expect(h.run("UPDATE acct SET bal = bal + 5 WHERE id IN (1, 2)", session: 1) == nil)
+        let waiting = h.lastToken
+        #expect(try h.rows("SELECT bal FROM acct ORDER BY id", session: 3) == [[.integer(100)], [.integer(100)], [.integer(100)]])
+        try h.ok("COMMIT", session: 2)
+        #expect(try h.late[waiting]?.get().rowsAffected == 2)
+        try h.ok("COMMIT", session: 1)
+        #expect(try h.rows("SELECT bal FROM acct ORDER BY id", session: 3) == [[.integer(6)], [.integer(5)], [.integer(100)]])
+    }
+
+    @Test func aRolledBackTransactionLeavesNothingBehindItsOverlay() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("UPDATE acct SET bal = 1 WHERE id = 1", session: 1)
+        try h.ok("ROLLBACK", session: 1)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("UPDATE acct SET bal = 2 WHERE id = 2", session: 1)
+        try h.ok("COMMIT", session: 1)
+        #expect(try h.rows("SELECT bal FROM acct ORDER BY id", session: 2) == [[.integer(100)], [.integer(2)], [.integer(100)]])
+        #expect(h.storage.overlayCounts.opened == 2)
+    }
+
     @Test func transactionsOnDifferentRowsBothProceed() throws {
         let h = try EngineHarness(schema: schema)
         try h.ok("BEGIN", session: 1)

@@ -41,6 +41,13 @@ public final class MySQLEngine {
     var parked: [Parked] = []
     var awaitingAck: [(gtid: GTID, token: Int, session: Int, result: QueryResult)] = []
     var parseCache: [String: SQLStatement] = [:]
+    /// SQLite forms of statements, by their MySQL text, valid for one catalog version. Statements
+    /// that read variables are translated every time (their values change).
+    var translations: [String: Translation] = [:]
+    var translationsVersion = -1
+    /// The statement being performed: its MySQL text (the translation cache's key) and its
+    /// cached translation when `execute` found one.
+    var running: (sql: String, translation: Translation?) = ("", nil)
     var now: SimTime = .zero
 
     /// A statement waiting for row locks.
@@ -48,9 +55,54 @@ public final class MySQLEngine {
         let token: Int
         let session: Int
         let statement: SQLStatement
+        let sql: String
         let bindings: [SQLValue]
         var blockers: [Int]
         let since: SimTime
+    }
+
+    /// A statement's SQLite form (a class: the cache hands it out on every statement).
+    final class Translation {
+        /// The parsed MySQL statement.
+        let statement: SQLStatement
+        let sql: String
+        let columns: [String]?
+        let isInsert: Bool
+
+        init(statement: SQLStatement, sql: String, columns: [String]?, isInsert: Bool) {
+            self.statement = statement
+            self.sql = sql
+            self.columns = columns
+            self.isInsert = isInsert
+        }
+    }
+
+    /// The SQLite form of `statement` (whose MySQL text is `running.sql`), cached when possible.
+    func translate(_ statement: SQLStatement, session: MySQLSession) throws(MySQLError) -> Translation {
+        if translationsVersion != storage.catalog.version {
+            translations.removeAll(keepingCapacity: true)
+            translationsVersion = storage.catalog.version
+        }
+        if let cached = running.translation ?? translations[running.sql] { return cached }
+        let translator = StatementTranslator(catalog: storage.catalog, session: session, readOnly: readOnly, serverID: storage.serverID)
+        let translation: Translation
+        switch statement {
+        case .select(let query):
+            let (sql, columns) = try translator.query(query)
+            translation = Translation(statement: statement, sql: sql, columns: columns, isInsert: false)
+        case .insert(let insert):
+            translation = Translation(statement: statement, sql: try translator.insert(insert).sql, columns: nil, isInsert: true)
+        case .update(let update):
+            translation = Translation(statement: statement, sql: try translator.update(update).sql, columns: nil, isInsert: false)
+        case .delete(let delete):
+            translation = Translation(statement: statement, sql: try translator.delete(delete).sql, columns: nil, isInsert: false)
+        default: preconditionFailure("only queries and writes are translated")
+        }
+        if !running.sql.utf8.contains(UInt8(ascii: "@")) {
+            if translations.count > 20_000 { translations.removeAll() }
+            translations[running.sql] = translation
+        }
+        return translation
     }
 
     enum Outcome {
@@ -104,6 +156,9 @@ public final class MySQLEngine {
         self.now = now
         guard let session = sessions[id] else { return [MySQLCompletion(token: token, result: .failure(.serverGone))] }
         let statement: SQLStatement
+        if translationsVersion == storage.catalog.version, let plan = translations[sql] {
+            return run(plan.statement, sql: sql, translation: plan, bindings: bindings, session: session, token: token)
+        }
         if let cached = parseCache[sql] {
             statement = cached
         } else {
@@ -116,15 +171,15 @@ public final class MySQLEngine {
             if parseCache.count > 20_000 { parseCache.removeAll() }
             parseCache[sql] = statement
         }
-        return run(statement, bindings: bindings, session: session, token: token)
+        return run(statement, sql: sql, translation: nil, bindings: bindings, session: session, token: token)
     }
 
-    func run(_ statement: SQLStatement, bindings: [SQLValue], session: MySQLSession, token: Int) -> [MySQLCompletion] {
-        switch perform(statement, bindings: bindings, session: session, token: token) {
+    func run(_ statement: SQLStatement, sql: String, translation: Translation?, bindings: [SQLValue], session: MySQLSession, token: Int) -> [MySQLCompletion] {
+        switch perform(statement, sql: sql, translation: translation, bindings: bindings, session: session, token: token) {
         case .done(let result):
             return [MySQLCompletion(token: token, result: result)] + retryParked()
         case .blocked(let blockers):
-            parked.append(Parked(token: token, session: session.id, statement: statement, bindings: bindings, blockers: blockers, since: now))
+            parked.append(Parked(token: token, session: session.id, statement: statement, sql: sql, bindings: bindings, blockers: blockers, since: now))
             locks.setWaiting(session.id, on: blockers)
             return resolveDeadlock(from: session.id)
         case .awaitingAck(let gtid):
@@ -135,6 +190,7 @@ public final class MySQLEngine {
 
     /// Runs parked statements again, oldest first, until none makes progress.
     func retryParked() -> [MySQLCompletion] {
+        guard !parked.isEmpty else { return [] }
         var completions: [MySQLCompletion] = []
         var progress = true
         while progress {
@@ -151,7 +207,7 @@ public final class MySQLEngine {
                     parked.remove(at: index)
                     continue
                 }
-                switch perform(p.statement, bindings: p.bindings, session: session, token: p.token) {
+                switch perform(p.statement, sql: p.sql, translation: nil, bindings: p.bindings, session: session, token: p.token) {
                 case .done(let result):
                     parked.remove(at: index)
                     locks.setWaiting(p.session, on: nil)
@@ -199,7 +255,9 @@ public final class MySQLEngine {
         return [MySQLCompletion(token: token, result: .failure(.lockWaitTimeout))]
     }
 
-    func perform(_ statement: SQLStatement, bindings: [SQLValue], session: MySQLSession, token: Int) -> Outcome {
+    func perform(_ statement: SQLStatement, sql: String, translation: Translation?, bindings: [SQLValue], session: MySQLSession, token: Int) -> Outcome {
+        running = (sql, translation)
+        defer { running = ("", nil) }
         storage.functions.now = now
         storage.functions.lastInsertID = session.lastInsertID
         storage.functions.assignedInsertID = nil
@@ -260,11 +318,11 @@ public final class MySQLEngine {
     func read(_ query: SelectQuery, bindings: [SQLValue], session: MySQLSession) -> Outcome {
         let translator = StatementTranslator(catalog: storage.catalog, session: session, readOnly: readOnly, serverID: storage.serverID)
         do {
-            let (sql, names) = try translator.query(query)
-            let overlay = !session.changes.isEmpty
-            if overlay { try beginOverlay(session) }
-            defer { if overlay { try? storage.db.rollback() } }
-            let statement = try storage.db.prepare(sql)
+            let translation = try translate(.select(query), session: session)
+            let (sql, names) = (translation.sql, translation.columns)
+            // A transaction reads its own changes; everyone else reads committed data.
+            let db = session.changes.isEmpty ? storage.db : try storage.openOverlay(for: session)
+            let statement = try db.prepare(sql)
             try bind(bindings, to: statement)
             var rows: [[SQLValue]] = []
             while try statement.step() { rows.append(statement.row().map(SQLValue.init)) }
@@ -272,7 +330,7 @@ public final class MySQLEngine {
             statement.reset()
             if let mode = query.firstSelect.lock, case .select(let select) = query,
                let (lockSQL, tables) = try translator.lockedRows(select) {
-                let lockStatement = try storage.db.prepare(lockSQL)
+                let lockStatement = try db.prepare(lockSQL)
                 try bind(bindings, to: lockStatement)
                 var keys: [(key: LockKey, mode: LockMode)] = []
                 while try lockStatement.step() {
@@ -304,81 +362,82 @@ public final class MySQLEngine {
         for (i, value) in bindings.enumerated() { try statement.bind(value.sqlite, at: Int32(i + 1)) }
     }
 
-    /// Opens the SQLite transaction a statement of `session` runs in, with its changes replayed.
-    func beginOverlay(_ session: MySQLSession) throws {
-        try storage.db.begin()
-        do {
-            try storage.replayer.apply(session.changes, on: storage.db, catalog: storage.catalog)
-        } catch {
-            try? storage.db.rollback()
-            throw error
-        }
-    }
-
     // MARK: Writes
 
     func write(_ statement: SQLStatement, bindings: [SQLValue], session: MySQLSession, token: Int) -> Outcome {
         if readOnly && !session.privileged && !bootstrapping { return .done(.failure(.readOnly)) }
-        let translator = StatementTranslator(catalog: storage.catalog, session: session, readOnly: readOnly, serverID: storage.serverID)
-        let sql: String
-        let isInsert: Bool
+        let translation: Translation
         do {
-            switch statement {
-            case .insert(let insert): sql = try translator.insert(insert).sql; isInsert = true
-            case .update(let update): sql = try translator.update(update).sql; isInsert = false
-            case .delete(let delete): sql = try translator.delete(delete).sql; isInsert = false
-            default: preconditionFailure("not a write")
-            }
+            translation = try translate(statement, session: session)
         } catch {
             return .done(.failure(error))
         }
+        if (session.inTransaction || !session.autocommit) && !bootstrapping {
+            return writeInTransaction(translation, bindings: bindings, session: session)
+        }
+        // Nothing holds a lock and the statement is its own transaction: run it straight in
+        // SQLite's autocommit mode (one statement is atomic, nothing can conflict).
+        if locks.isEmpty && session.changes.isEmpty && !semiSyncPrimary && !bootstrapping {
+            return writeDirectly(translation, bindings: bindings, session: session)
+        }
+        return writeAutocommit(translation, bindings: bindings, session: session, token: token)
+    }
+
+    /// A write inside a transaction: it runs over the transaction's earlier changes and takes
+    /// its row locks; its changes stay the session's until commit.
+    func writeInTransaction(_ translation: Translation, bindings: [SQLValue], session: MySQLSession) -> Outcome {
         let captured: [RowChange]
         do {
-            try beginOverlay(session)
-            storage.capture = []
-            defer { storage.capture = nil }
-            let prepared = try storage.db.prepare(sql)
-            try bind(bindings, to: prepared)
+            let db = try storage.openOverlay(for: session)
             do {
-                while try prepared.step() {}
-                prepared.reset()
+                captured = try runCapturing(translation.sql, bindings: bindings, on: db)
             } catch {
-                prepared.reset()
+                storage.overlayStatementFailed()
                 throw error
             }
-            captured = storage.capture ?? []
         } catch {
-            try? storage.db.rollback()
-            if let error = error as? MySQLError { return .done(.failure(error)) }
-            if let error = error as? SQLiteError {
-                return .done(.failure(SQLiteErrorMapping.mysqlError(error, catalog: storage.catalog, database: session.database)))
+            return failure(error, session: session)
+        }
+        let blockers = locks.acquire(lockKeys(captured), for: session.id)
+        guard blockers.isEmpty else {
+            storage.undoOverlayStatement(captured)
+            return .blocked(blockers)
+        }
+        storage.keepOverlayStatement(adding: captured.count)
+        if !session.inTransaction {
+            session.inTransaction = true
+            session.transactionStart = now
+        }
+        session.changes += captured
+        return .done(.success(result(of: captured, session: session, isInsert: translation.isInsert)))
+    }
+
+    /// An autocommit write while other transactions hold locks, or on a semi-sync primary, or
+    /// while bootstrapping: it runs in a SQLite transaction, waits for locks if it must, and
+    /// commits at once (on a semi-sync primary, once a replica acknowledges).
+    func writeAutocommit(_ translation: Translation, bindings: [SQLValue], session: MySQLSession, token: Int) -> Outcome {
+        let captured: [RowChange]
+        do {
+            try storage.db.begin()
+            do {
+                captured = try runCapturing(translation.sql, bindings: bindings, on: storage.db)
+            } catch {
+                try? storage.db.rollback()
+                throw error
             }
-            return .done(.failure(.unknown("\(error)")))
+        } catch {
+            return failure(error, session: session)
         }
         let blockers = locks.acquire(lockKeys(captured), for: session.id)
         guard blockers.isEmpty else {
             try? storage.db.rollback()
             return .blocked(blockers)
         }
-        for change in captured where change.kind != .delete { storage.noteAutoIncrement(change) }
-        let generated = storage.firstGeneratedID
-        if let generated { session.lastInsertID = generated }
-        let result = QueryResult(rowsAffected: affectedRows(captured, isInsert: isInsert), insertID: generated ?? 0)
-
+        let result = result(of: captured, session: session, isInsert: translation.isInsert)
         if bootstrapping {
             try? storage.db.commit()
             return .done(.success(result))
         }
-        if session.inTransaction || !session.autocommit {
-            try? storage.db.rollback()
-            if !session.inTransaction {
-                session.inTransaction = true
-                session.transactionStart = now
-            }
-            session.changes += captured
-            return .done(.success(result))
-        }
-        // Autocommit: the statement is its own transaction.
         guard !captured.isEmpty else {
             try? storage.db.rollback()
             locks.release(session.id)
@@ -405,6 +464,55 @@ public final class MySQLEngine {
         var committed = result
         committed.gtid = entry.gtid
         return .done(.success(committed))
+    }
+
+    /// An autocommit write while no transaction holds a lock: no trial, no explicit transaction.
+    func writeDirectly(_ translation: Translation, bindings: [SQLValue], session: MySQLSession) -> Outcome {
+        let captured: [RowChange]
+        do {
+            captured = try runCapturing(translation.sql, bindings: bindings, on: storage.db)
+        } catch {
+            return failure(error, session: session)
+        }
+        var result = result(of: captured, session: session, isInsert: translation.isInsert)
+        guard !captured.isEmpty else { return .done(.success(result)) }
+        let entry = BinlogEntry(gtid: storage.takeGTID(), committedAt: now, event: .rows(captured))
+        storage.append(entry, applied: true)
+        result.gtid = entry.gtid
+        return .done(.success(result))
+    }
+
+    /// Runs a translated write and returns the row changes it made.
+    func runCapturing(_ sql: String, bindings: [SQLValue], on db: Connection) throws -> [RowChange] {
+        storage.capture = []
+        defer { storage.capture = nil }
+        let prepared = try db.prepare(sql)
+        try bind(bindings, to: prepared)
+        do {
+            while try prepared.step() {}
+            prepared.reset()
+        } catch {
+            prepared.reset()
+            throw error
+        }
+        return storage.capture ?? []
+    }
+
+    /// The result of a write that made `captured`; notes the AUTO_INCREMENT values it used.
+    func result(of captured: [RowChange], session: MySQLSession, isInsert: Bool) -> QueryResult {
+        for change in captured where change.kind != .delete { storage.noteAutoIncrement(change) }
+        let generated = storage.firstGeneratedID
+        if let generated { session.lastInsertID = generated }
+        return QueryResult(rowsAffected: affectedRows(captured, isInsert: isInsert), insertID: generated ?? 0)
+    }
+
+    /// A failed statement's error as MySQL reports it.
+    func failure(_ error: any Error, session: MySQLSession) -> Outcome {
+        if let error = error as? MySQLError { return .done(.failure(error)) }
+        if let error = error as? SQLiteError {
+            return .done(.failure(SQLiteErrorMapping.mysqlError(error, catalog: storage.catalog, database: session.database)))
+        }
+        return .done(.failure(.unknown("\(error)")))
     }
 
     /// MySQL's affected rows: inserted + deleted rows, changed rows of an update (not merely
@@ -467,6 +575,14 @@ public final class MySQLEngine {
             return .done(.success(.ok))
         }
         let entry = BinlogEntry(gtid: storage.takeGTID(), committedAt: now, event: .rows(session.changes))
+        // The usual case: the overlay holds exactly this transaction, nothing waits to be applied
+        // before it, and no replica must acknowledge it first; SQLite commits it as it stands.
+        if !semiSyncPrimary && storage.appliedCount == storage.binlog.count && storage.commitOverlay(of: session) {
+            session.resetTransaction()
+            storage.append(entry, applied: true)
+            locks.release(session.id)
+            return .done(.success(QueryResult(gtid: entry.gtid)))
+        }
         session.resetTransaction()
         storage.append(entry, applied: false)
         if semiSyncPrimary {

@@ -26,6 +26,14 @@ public struct GTIDSet: Hashable, Sendable, CustomStringConvertible {
     }
 
     mutating func insert(_ server: UInt32, _ range: ClosedRange<Int64>) {
+        // The usual case: the next transaction of a server extends its last interval.
+        if let index = servers.lastIndex(where: { $0.server == server }), let last = servers[index].intervals.last,
+           last.upperBound + 1 == range.lowerBound || last.contains(range.lowerBound) && last.contains(range.upperBound) {
+            if last.upperBound < range.upperBound {
+                servers[index].intervals[servers[index].intervals.count - 1] = last.lowerBound...range.upperBound
+            }
+            return
+        }
         guard let index = servers.firstIndex(where: { $0.server >= server }), servers[index].server == server else {
             let position = servers.firstIndex(where: { $0.server > server }) ?? servers.count
             servers.insert((server, [range]), at: position)

@@ -18,6 +18,8 @@ final class MySQLSession {
     var database = ""
     /// When the transaction began (for the tablet's transaction killer and reports).
     var transactionStart: SimTime?
+    /// Counts the session's transactions (it tells an overlay of an ended one from the current).
+    private(set) var transaction = 0
 
     init(id: Int, privileged: Bool) {
         self.id = id
@@ -29,5 +31,6 @@ final class MySQLSession {
         changes = []
         savepoints = []
         transactionStart = nil
+        transaction += 1
     }
 }

@@ -1,3 +1,4 @@
+import CSQLite
 import SQLSyntax
 import SQLiteKit
 
@@ -44,58 +45,38 @@ extension MySQLFunctions {
     }
 
     static func registerWriteConversions(on db: Connection) throws {
-        try db.createFunction("mysql_store_int", argumentCount: 5) { a in
-            let (low, high) = (a[1].integer ?? Int64.min, a[2].integer ?? Int64.max)
-            let column = a[3].text ?? "?"
-            let row = Int(a[4].integer ?? 1)
-            func check(_ v: Int64) throws -> SQLiteValue {
-                guard v >= low && v <= high else { throw MySQLError.outOfRange(column, row: row) }
-                return .integer(v)
+        try db.createFastFunction("mysql_store_int", argumentCount: 5) { (args: FunctionArguments) throws -> FunctionResult in
+            let (low, high) = (args.int64(1), args.int64(2))
+            // The common case first: an integer in range, passed through untouched.
+            if args.type(0) == SQLITE_INTEGER {
+                let v = args.int64(0)
+                if v >= low && v <= high { return .argument(0) }
             }
-            func checkReal(_ d: Double) throws -> SQLiteValue {
-                let r = MySQLNumbers.roundHalfAway(d)
-                guard r >= Double(low) && r <= Double(high), abs(r) < 9.223372036854775807e18 else {
-                    throw MySQLError.outOfRange(column, row: row)
-                }
-                return try check(Int64(r))
-            }
-            switch a[0] {
-            case .null: return .null
-            case .integer(let v): return try check(v)
-            case .real(let d): return try checkReal(d)
-            case .text, .blob:
-                let text = MySQLNumbers.text(a[0]) ?? ""
-                let parsed = MySQLNumbers.prefix(text)
-                guard parsed.sawDigits else { throw MySQLError.incorrectValue("integer", text, column: column, row: row) }
-                guard parsed.complete else { throw MySQLError.truncated(column, row: row) }
-                switch parsed.number {
-                case .integer(let v): return try check(v)
-                case .real(let d): return try checkReal(d)
-                }
-            }
+            return .value(try storeInteger(args, low: low, high: high))
         }
-        try db.createFunction("mysql_store_decimal", argumentCount: 5) { a in
-            let precision = Int(a[1].integer ?? 10)
-            let scale = Int(a[2].integer ?? 0)
-            let column = a[3].text ?? "?"
-            let row = Int(a[4].integer ?? 1)
+        try db.createFastFunction("mysql_store_decimal", argumentCount: 5) { (args: FunctionArguments) throws -> FunctionResult in
+            let value = args[0]
+            let precision = Int(args.int64(1))
+            let scale = Int(args.int64(2))
+            func column() -> String { args[3].text ?? "?" }
+            let row = Int(args.int64(4))
             var d: Double
-            switch a[0] {
-            case .null: return .null
+            switch value {
+            case .null: return .value(.null)
             case .integer(let v): d = Double(v)
             case .real(let v): d = v
             case .text, .blob:
-                let text = MySQLNumbers.text(a[0]) ?? ""
+                let text = MySQLNumbers.text(value) ?? ""
                 let parsed = MySQLNumbers.prefix(text)
-                guard parsed.sawDigits else { throw MySQLError.incorrectValue("decimal", text, column: column, row: row) }
-                guard parsed.complete else { throw MySQLError.truncated(column, row: row) }
+                guard parsed.sawDigits else { throw MySQLError.incorrectValue("decimal", text, column: column(), row: row) }
+                guard parsed.complete else { throw MySQLError.truncated(column(), row: row) }
                 d = parsed.number.double
             }
             var rounded = MySQLNumbers.round(d, scale: scale)
             if rounded == 0 { rounded = 0 }  // no negative zero
             let limit = pow10(precision - scale) - pow10(-scale) / 2
-            guard abs(rounded) <= limit else { throw MySQLError.outOfRange(column, row: row) }
-            return scale == 0 ? .integer(Int64(rounded)) : .real(rounded)
+            guard abs(rounded) <= limit else { throw MySQLError.outOfRange(column(), row: row) }
+            return .value(scale == 0 ? .integer(Int64(rounded)) : .real(rounded))
         }
         try db.createFunction("mysql_store_real", argumentCount: 3) { a in
             let column = a[1].text ?? "?"
@@ -111,19 +92,23 @@ extension MySQLFunctions {
                 return .real(parsed.number.double)
             }
         }
-        try db.createFunction("mysql_store_text", argumentCount: 5) { a in
-            guard var text = MySQLNumbers.text(a[0]) else { return .null }
-            let limit = Int(a[1].integer ?? Int64(Int32.max))
-            let column = a[3].text ?? "?"
-            let row = Int(a[4].integer ?? 1)
-            if a[2].integer == 1 { while text.hasSuffix(" ") { text.removeLast() } }  // CHAR drops trailing spaces
-            if text.count > limit {
+        try db.createFastFunction("mysql_store_text", argumentCount: 5) { (args: FunctionArguments) throws -> FunctionResult in
+            let limit = Int(args.int64(1))
+            // The common case: a text no longer than the column allows (in bytes, so surely in
+            // characters), not a CHAR column: passed through untouched.
+            if args.type(0) == SQLITE_TEXT && args.int64(2) == 0 && args.byteCount(0) <= limit { return .argument(0) }
+            guard var text = MySQLNumbers.text(args[0]) else { return .value(.null) }
+            if args.int64(2) == 1 { while text.hasSuffix(" ") { text.removeLast() } }  // CHAR drops trailing spaces
+            // Most texts are short: their length in characters cannot exceed their bytes.
+            if text.utf8.count > limit && text.count > limit {
+                let column = args[3].text ?? "?"
+                let row = Int(args.int64(4))
                 // Strict mode refuses the value unless only spaces are cut.
                 let kept = String(text.prefix(limit))
                 guard text.dropFirst(limit).allSatisfy({ $0 == " " }) else { throw MySQLError.dataTooLong(column, row: row) }
                 text = kept
             }
-            return .text(text)
+            return .value(.text(text))
         }
         try db.createFunction("mysql_store_binary", argumentCount: 5) { a in
             var bytes: [UInt8]
@@ -168,6 +153,39 @@ extension MySQLFunctions {
                                  message: "Incorrect \(word) value: '\(value)' for column '\(a[2].text ?? "?")' at row \(a[3].integer ?? 1)")
             }
             return .text(normalized)
+        }
+    }
+
+
+    /// Converts a value that is not an in-range integer for an integer column, as strict MySQL.
+    static func storeInteger(_ args: FunctionArguments, low: Int64, high: Int64) throws -> SQLiteValue {
+        let value = args[0]
+        let column = args[3].text ?? "?"
+        let row = Int(args.int64(4))
+        func check(_ v: Int64) throws -> SQLiteValue {
+            guard v >= low && v <= high else { throw MySQLError.outOfRange(column, row: row) }
+            return .integer(v)
+        }
+        func checkReal(_ d: Double) throws -> SQLiteValue {
+            let r = MySQLNumbers.roundHalfAway(d)
+            guard r >= Double(low) && r <= Double(high), abs(r) < 9.223372036854775807e18 else {
+                throw MySQLError.outOfRange(column, row: row)
+            }
+            return try check(Int64(r))
+        }
+        switch value {
+        case .null: return .null
+        case .integer(let v): return try check(v)
+        case .real(let d): return try checkReal(d)
+        case .text, .blob:
+            let text = MySQLNumbers.text(value) ?? ""
+            let parsed = MySQLNumbers.prefix(text)
+            guard parsed.sawDigits else { throw MySQLError.incorrectValue("integer", text, column: column, row: row) }
+            guard parsed.complete else { throw MySQLError.truncated(column, row: row) }
+            switch parsed.number {
+            case .integer(let v): return try check(v)
+            case .real(let d): return try checkReal(d)
+            }
         }
     }
 

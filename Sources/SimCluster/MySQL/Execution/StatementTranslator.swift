@@ -309,7 +309,11 @@ struct StatementTranslator {
                 printer.print(try expression(item.expression)) + (item.descending ? " DESC" : " ASC")
             }).joined(separator: ", ")
         }
-        if let limit { text += " LIMIT " + printer.print(try expression(limit.count)) }
+        if let limit {
+            text += " LIMIT " + printer.print(try expression(limit.count))
+        } else if !orderBy.isEmpty {
+            text += " LIMIT -1"  // SQLite takes ORDER BY on UPDATE and DELETE only with a LIMIT
+        }
         return text
     }
 

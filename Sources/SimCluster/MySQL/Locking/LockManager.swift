@@ -46,6 +46,9 @@ struct LockManager {
         waitsFor[owner] = nil
     }
 
+    /// Whether no lock is held by anyone (autocommit writes then need no trial run).
+    var isEmpty: Bool { entries.isEmpty }
+
     /// How many locks `owner` holds.
     func count(of owner: Int) -> Int { held[owner]?.count ?? 0 }
 

@@ -9,7 +9,17 @@ import SQLiteKit
 public final class MySQLStorage: DurableState {
     /// The server id; its own transactions' GTIDs carry it.
     public let serverID: UInt32
-    let db: Connection
+    /// The database; use `db`, which first ends any open transaction overlay.
+    let connection: Connection
+    /// The database holding committed data only (an open overlay is rolled back first).
+    var db: Connection {
+        if overlay != nil { settle() }
+        return connection
+    }
+    /// The open SQLite transaction holding one session's uncommitted changes, if any.
+    var overlay: TransactionOverlay?
+    /// How often an overlay was opened (its changes replayed) and committed as it stood.
+    public internal(set) var overlayCounts = (opened: 0, committed: 0)
     public internal(set) var catalog = Catalog()
     /// Every transaction the node committed or replicated, in order.
     public internal(set) var binlog: [BinlogEntry] = []
@@ -45,20 +55,20 @@ public final class MySQLStorage: DurableState {
 
     public init(serverID: UInt32) throws {
         self.serverID = serverID
-        db = try Connection()
+        connection = try Connection()
         // Double-quoted text is an identifier, never a string (SQLite's DQS fallback would turn an
         // unknown column into a string literal).
         try db.configure(1013, false)  // SQLITE_DBCONFIG_DQS_DML
         try db.configure(1014, false)  // SQLITE_DBCONFIG_DQS_DDL
         try MySQLFunctions.register(on: db, context: functions)
-        try db.createFunction("mysql_autoinc", argumentCount: 2, deterministic: false) { [unowned self] a in
-            try self.autoIncrementValue(table: a[0].text ?? "", value: a[1])
+        try db.createFastFunction("mysql_autoinc", argumentCount: 2, deterministic: false) { [unowned self] (a: FunctionArguments) throws -> FunctionResult in
+            .value(try self.autoIncrementValue(table: a[0].text ?? "", value: a[1]))
         }
-        try db.createFunction("mysql_next_rowid", argumentCount: 1, deterministic: false) { [unowned self] a in
+        try db.createFastFunction("mysql_next_rowid", argumentCount: 1, deterministic: false) { [unowned self] (a: FunctionArguments) throws -> FunctionResult in
             let table = a[0].text ?? ""
             let next = self.nextRowID[table, default: 1]
             self.nextRowID[table] = next + 1
-            return .integer(next)
+            return .value(.integer(next))
         }
         db.setPreupdateHook { [unowned self] image in
             if self.capture != nil { self.capture!.append(RowChange(image)) }
@@ -163,10 +173,15 @@ public final class MySQLStorage: DurableState {
     /// Keeps the AUTO_INCREMENT counter above every value a row change wrote, and the rowid
     /// counter above every rowid.
     func noteAutoIncrement(_ change: RowChange) {
-        if change.newRowID >= nextRowID[change.table, default: 1] { nextRowID[change.table] = change.newRowID + 1 }
+        func raise(_ counter: inout Int64, past value: Int64) { if value >= counter { counter = value + 1 } }
+        // An update that keeps the row id cannot move the row-id counter.
+        if change.kind == .insert || change.newRowID != change.oldRowID {
+            raise(&nextRowID[change.table, default: 1], past: change.newRowID)
+        }
         guard let table = catalog.table(change.table), let column = table.autoIncrementColumn,
               case .integer(let value) = change.new[column] else { return }
-        if value >= autoIncrement[table.name, default: 1] { autoIncrement[table.name] = value + 1 }
+        if change.kind == .update, change.old[column] == change.new[column] { return }
+        raise(&autoIncrement[table.name, default: 1], past: value)
     }
 
     /// Keeps a transaction received from the replication source in the relay log.
@@ -204,6 +219,7 @@ public final class MySQLStorage: DurableState {
     public func sync() { syncedCount = binlog.count }
 
     public func processCrashed(losingUnsynced: Int) {
+        settle()  // the open transaction dies with the process
         guard losingUnsynced > 0 else { return }
         var toLose = min(losingUnsynced, binlog.count - syncedCount)
         while toLose > 0, let entry = binlog.last {
@@ -223,7 +239,10 @@ public final class MySQLStorage: DurableState {
     }
 
     /// After a restart: commit what the binlog holds (MySQL's crash recovery).
-    func recover() throws { try applyPending() }
+    func recover() throws {
+        settle()
+        try applyPending()
+    }
 
     /// Content checksums per table (for convergence checks): an FNV hash over the rows in
     /// rowid order, so equal data gives equal sums on every node.

@@ -1,0 +1,82 @@
+import SQLiteKit
+
+/// One session's uncommitted changes held in an open SQLite transaction between its statements.
+///
+/// A transaction's changes live in its session until commit (others must not see them), so each
+/// of its statements runs over them replayed in a SQLite transaction that is then rolled back.
+/// The overlay keeps that transaction open while the same session goes on, so a run of statements
+/// replays nothing and COMMIT is SQLite's own; any other use of the database rolls it back first
+/// (`MySQLStorage.db`), which gives exactly the replay-per-statement behaviour.
+struct TransactionOverlay {
+    /// The session whose changes the open transaction holds (kept alive, so identity is exact).
+    let session: MySQLSession
+    /// Which of the session's transactions (it changes on every reset).
+    let transaction: Int
+    /// How many of its changes are applied.
+    var count: Int
+
+    func holds(_ session: MySQLSession) -> Bool {
+        self.session === session && transaction == session.transaction && count == session.changes.count
+    }
+}
+
+extension MySQLStorage {
+    /// The database with `session`'s uncommitted changes applied in an open transaction
+    /// (the current overlay if it already holds them).
+    func openOverlay(for session: MySQLSession) throws -> Connection {
+        if let overlay, overlay.holds(session) { return connection }
+        settle()
+        try connection.begin()
+        do {
+            try replayer.apply(session.changes, on: connection, catalog: catalog)
+        } catch {
+            try? connection.rollback()
+            throw error
+        }
+        overlay = TransactionOverlay(session: session, transaction: session.transaction, count: session.changes.count)
+        overlayCounts.opened += 1
+        return connection
+    }
+
+    /// A statement inside the overlay failed: SQLite backed out the statement (or, on the rare
+    /// errors that end a transaction, all of it; then the overlay is gone).
+    func overlayStatementFailed() {
+        if connection.isAutocommit { overlay = nil }
+    }
+
+    /// Keeps the statement's changes, `count` of them, in the overlay.
+    func keepOverlayStatement(adding count: Int) { overlay?.count += count }
+
+    /// Undoes a statement that made `changes` (it must wait for locks); the overlay keeps the
+    /// earlier changes.
+    func undoOverlayStatement(_ changes: [RowChange]) {
+        precondition(capture == nil, "undoing while capturing")
+        do {
+            try replayer.apply(changes.reversed().map(\.inverse), on: connection, catalog: catalog)
+        } catch {
+            settle()
+        }
+    }
+
+    /// Commits the overlay as the transaction it is, if it holds `session`'s changes; false
+    /// if it does not (the caller applies the changes itself).
+    func commitOverlay(of session: MySQLSession) -> Bool {
+        guard let overlay, overlay.holds(session) else { return false }
+        do {
+            try connection.commit()
+            self.overlay = nil
+            overlayCounts.committed += 1
+            return true
+        } catch {
+            settle()
+            return false
+        }
+    }
+
+    /// Rolls the open overlay back, leaving committed data only.
+    func settle() {
+        guard overlay != nil else { return }
+        overlay = nil
+        if !connection.isAutocommit { try? connection.rollback() }
+    }
+}
