@@ -537,12 +537,13 @@ public final class MySQLEngine {
             if change.kind != .delete && change.newRowID != change.oldRowID || change.kind == .insert {
                 keys.append((LockKey(table: change.table, target: .row(change.newRowID)), .exclusive))
             }
-            guard let table = storage.catalog.table(change.table) else { continue }
-            for key in table.uniqueKeys where !(key.name == "PRIMARY" && table.rowIDColumn != nil) {
-                for image in [change.old, change.new] where !image.isEmpty {
-                    if let value = uniqueValue(image, key: key, table: table) {
-                        keys.append((LockKey(table: change.table, target: .uniqueValue(key: key.name, value: value)), .exclusive))
-                    }
+            guard let profile = storage.catalog.writeProfile(change.table) else { continue }
+            for key in profile.lockedKeys {
+                let old = change.old.isEmpty ? nil : uniqueValue(change.old, key: key)
+                let new = change.new.isEmpty ? nil : uniqueValue(change.new, key: key)
+                if let old { keys.append((LockKey(table: change.table, target: .uniqueValue(key: key.name, value: old)), .exclusive)) }
+                if let new, new != old {
+                    keys.append((LockKey(table: change.table, target: .uniqueValue(key: key.name, value: new)), .exclusive))
                 }
             }
         }
@@ -550,16 +551,15 @@ public final class MySQLEngine {
     }
 
     /// A unique key's value in a row, normalized as the key compares; nil if a part is NULL.
-    func uniqueValue(_ row: [SQLiteValue], key: TableSchema.UniqueKey, table: TableSchema) -> String? {
+    func uniqueValue(_ row: [SQLiteValue], key: TableWriteProfile.LockedKey) -> String? {
         var parts: [String] = []
-        for c in key.columns {
+        for (i, c) in key.columns.enumerated() {
             switch row[c] {
             case .null: return nil
             case .integer(let v): parts.append("n\(v)")
             case .real(let d): parts.append(d == d.rounded() && abs(d) < 9e18 ? "n\(Int64(d))" : "r\(d)")
             case .text(let s):
-                let binary = SQLiteTableDefinition.collation(table.columns[c].type) == "BINARY"
-                parts.append("s" + (binary ? s : MySQLCollation.key(s).map { String($0, radix: 16) }.joined(separator: ".")))
+                parts.append("s" + (key.binary[i] ? s : MySQLCollation.key(s).map { String($0, radix: 16) }.joined(separator: ".")))
             case .blob(let b): parts.append("b" + b.map { String($0, radix: 16) }.joined())
             }
         }

@@ -23,27 +23,36 @@ struct LockManager {
             }
         }
         guard blockers.isEmpty else { return blockers.sorted() }
+        var taken: [LockKey] = []
         for (key, mode) in keys {
-            var entry = entries[key] ?? Entry()
-            if let index = entry.holders.firstIndex(where: { $0.owner == owner }) {
-                if mode == .exclusive { entry.holders[index].mode = .exclusive }
-            } else {
-                entry.holders.append((owner, mode))
-                held[owner, default: []].append(key)
-            }
-            entries[key] = entry
+            // One hash lookup per key, the entry changed in place.
+            let isNew = Self.take(&entries[key, default: Entry()], owner: owner, mode: mode)
+            if isNew { taken.append(key) }
         }
+        if !taken.isEmpty { held[owner, default: []].append(contentsOf: taken) }
         return []
+    }
+
+    /// Adds `owner` to an entry's holders, or raises its mode; true if it was not a holder.
+    private static func take(_ entry: inout Entry, owner: Int, mode: LockMode) -> Bool {
+        if let index = entry.holders.firstIndex(where: { $0.owner == owner }) {
+            if mode == .exclusive { entry.holders[index].mode = .exclusive }
+            return false
+        }
+        entry.holders.append((owner, mode))
+        return true
     }
 
     /// Releases everything `owner` holds.
     mutating func release(_ owner: Int) {
-        for key in held.removeValue(forKey: owner) ?? [] {
-            guard var entry = entries[key] else { continue }
-            entry.holders.removeAll { $0.owner == owner }
-            entries[key] = entry.holders.isEmpty ? nil : entry
+        if let keys = held.removeValue(forKey: owner) {
+            for key in keys {
+                guard let index = entries.index(forKey: key) else { continue }
+                entries.values[index].holders.removeAll { $0.owner == owner }
+                if entries.values[index].holders.isEmpty { entries.remove(at: index) }
+            }
         }
-        waitsFor[owner] = nil
+        if !waitsFor.isEmpty { waitsFor[owner] = nil }
     }
 
     /// Whether no lock is held by anyone (autocommit writes then need no trial run).

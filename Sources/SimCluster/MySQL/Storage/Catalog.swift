@@ -2,12 +2,15 @@
 /// SQLite's are not, so two names that differ only in case are refused.
 public struct Catalog: Sendable, Equatable {
     private var tables: [String: TableSchema] = [:]
+    private var profiles: [String: TableWriteProfile] = [:]
     /// Bumped on every schema change, so that cached translations go stale.
     public private(set) var version = 0
 
     public init() {}
 
     public func table(_ name: String) -> TableSchema? { tables[name] }
+
+    func writeProfile(_ name: String) -> TableWriteProfile? { profiles[name] }
 
     /// Table names, sorted.
     public var names: [String] { tables.keys.sorted() }
@@ -20,16 +23,19 @@ public struct Catalog: Sendable, Equatable {
 
     mutating func add(_ table: TableSchema) {
         tables[table.name] = table
+        profiles[table.name] = TableWriteProfile(table)
         version += 1
     }
 
     mutating func remove(_ name: String) {
         tables[name] = nil
+        profiles[name] = nil
         version += 1
     }
 
     mutating func update(_ table: TableSchema) {
         tables[table.name] = table
+        profiles[table.name] = TableWriteProfile(table)
         version += 1
     }
 }

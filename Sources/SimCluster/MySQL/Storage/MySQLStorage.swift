@@ -178,10 +178,10 @@ public final class MySQLStorage: DurableState {
         if change.kind == .insert || change.newRowID != change.oldRowID {
             raise(&nextRowID[change.table, default: 1], past: change.newRowID)
         }
-        guard let table = catalog.table(change.table), let column = table.autoIncrementColumn,
+        guard let column = catalog.writeProfile(change.table)?.autoIncrementColumn,
               case .integer(let value) = change.new[column] else { return }
         if change.kind == .update, change.old[column] == change.new[column] { return }
-        raise(&autoIncrement[table.name, default: 1], past: value)
+        raise(&autoIncrement[change.table, default: 1], past: value)
     }
 
     /// Keeps a transaction received from the replication source in the relay log.
