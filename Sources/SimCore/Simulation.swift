@@ -69,6 +69,8 @@ public final class Simulation<Message: SimMessage> {
     @usableFromInline @exclusivity(unchecked) var sendRandom: ContiguousArray<RandomStream> = []
     var idsByName: [String: ProcessID] = [:]
     @usableFromInline @exclusivity(unchecked) var running = false
+    /// Stream messages waiting for partitions to heal.
+    @usableFromInline var held = HeldMessages<Message>()
 
     public init(seed: UInt64, configuration: Configuration = Configuration()) {
         self.seed = seed
@@ -201,11 +203,20 @@ public final class Simulation<Message: SimMessage> {
     @inlinable public func send(_ message: Message, from sender: ProcessID, to destination: ProcessID) {
         precondition(Int(destination.index) < incarnations.count && !destination.isNone, "unknown destination")
         let s = Int(sender.index)
+        let link = net.link(from: sender, to: destination)
+        let stream = link.transport == .stream
         if net.partitions.isCut(from: sender, to: destination) {
-            record(.drop, destination, peer: sender, sentAt: now, message: message, note: Self.partitionNote)
+            if stream {
+                hold(message, from: sender, to: destination, receiverIncarnation: incarnations[Int(destination.index)], sentAt: now)
+            } else {
+                record(.drop, destination, peer: sender, sentAt: now, message: message, note: Self.partitionNote)
+            }
             return
         }
-        let link = net.link(from: sender, to: destination)
+        if stream && mustQueueBehindHeld(from: sender, to: destination) {
+            hold(message, from: sender, to: destination, receiverIncarnation: incarnations[Int(destination.index)], sentAt: now)
+            return
+        }
         var drop = link.drop
         var duplicate = link.duplicate
         var reorder = link.reorder
@@ -219,11 +230,15 @@ public final class Simulation<Message: SimMessage> {
             reorder = max(reorder, a.reorder, b.reorder)
         }
         if drop > 0 && sendRandom[s].chance(drop) {
-            record(.drop, destination, peer: sender, sentAt: now, message: message, note: Self.lossNote)
-            return
+            if stream {
+                extra = extra + retransmissionDelay(drop: drop, sender: s)
+            } else {
+                record(.drop, destination, peer: sender, sentAt: now, message: message, note: Self.lossNote)
+                return
+            }
         }
         var at = now + link.latency.sample(&sendRandom[s]) + extra
-        if reorder > 0 && sendRandom[s].chance(reorder) {
+        if !stream && reorder > 0 && sendRandom[s].chance(reorder) {
             // Leaves the link's FIFO order with an extra delay: later messages may overtake it.
             at = at + link.latency.sample(&sendRandom[s])
         } else {
@@ -233,7 +248,7 @@ public final class Simulation<Message: SimMessage> {
         }
         let incarnation = incarnations[Int(destination.index)]
         _ = schedule(.deliver(message, from: sender, to: destination, incarnation: incarnation, sentAt: now), at: at)
-        if duplicate > 0 && sendRandom[s].chance(duplicate) {
+        if !stream && duplicate > 0 && sendRandom[s].chance(duplicate) {
             let copyAt = now + link.latency.sample(&sendRandom[s]) + extra
             _ = schedule(.deliver(message, from: sender, to: destination, incarnation: incarnation, sentAt: now), at: copyAt)
         }
@@ -318,7 +333,11 @@ public final class Simulation<Message: SimMessage> {
             return false
         }
         if net.partitions.isCut(from: from, to: to) {
-            record(.drop, to, peer: from, sentAt: sentAt, message: message, note: Self.partitionNote)
+            if net.link(from: from, to: to).transport == .stream {
+                hold(message, from: from, to: to, receiverIncarnation: incarnation, sentAt: sentAt, inFlight: true)
+            } else {
+                record(.drop, to, peer: from, sentAt: sentAt, message: message, note: Self.partitionNote)
+            }
             return true
         }
         record(.deliver, to, peer: from, sentAt: sentAt, message: message)
@@ -377,6 +396,7 @@ public final class Simulation<Message: SimMessage> {
             var fields = TraceFields()
             fields.add("healed", healed)
             record(.heal, .none, note: TraceNote(detail: name ?? "all", fields: fields))
+            releaseHeld()
         case .crash(let process, let losingUnsynced):
             crash(process, losingUnsynced: losingUnsynced)
         case .restart(let process):
@@ -458,6 +478,8 @@ public final class Simulation<Message: SimMessage> {
         let i = Int(process.index)
         if statuses[i] != .crashed { crash(process, losingUnsynced: 0) }
         statuses[i] = .running
+        // New connections: nothing queues behind what was sent to the dead incarnation.
+        net.resetLinks(of: process, processCount: hosts.count)
         hosts[i].random = streams.stream("process/\(hosts[i].name)#\(incarnations[i])")
         let instance = hosts[i].make()
         let dispatcher = ProcessDispatcher.make(for: instance)

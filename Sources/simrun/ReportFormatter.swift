@@ -12,6 +12,10 @@ enum ReportFormatter {
         lines.append("fingerprint  \(formatFingerprint(report.fingerprint))")
         lines.append("events       \(report.events) over \(report.virtualTime) of virtual time")
         lines.append("checks       \(report.checks.isEmpty ? "none" : report.checks.joined(separator: ", "))")
+        if !report.marks.isEmpty {
+            // What the run exercised, sorted by name.
+            lines.append("mechanisms   " + report.marks.map { "\($0.name) \($0.count)" }.joined(separator: ", "))
+        }
         let violations = report.verdict.violations
         for violation in violations.prefix(3) {
             lines.append("")
@@ -44,6 +48,9 @@ enum ReportFormatter {
         object.add("virtual_time_ns", report.virtualTime.nanoseconds)
         object.add("outcome", report.outcome.rawValue)
         object.add("checks", .list(report.checks.map { .string($0) }))
+        var marks = JSONObject()
+        for (name, count) in report.marks { marks.add(name, count) }
+        object.add("marks", json: marks.text)
         let violations = report.verdict.violations.map { v -> String in
             var item = JSONObject()
             item.add("checker", v.checker)

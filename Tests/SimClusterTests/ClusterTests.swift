@@ -44,8 +44,8 @@ extension ClusterTests {
         cluster.restartHost("zone1-0000000101", at: seconds(9))
         cluster.simulation.run(until: seconds(16))
         let shard = cluster.shards[0]
-        #expect(cluster.observer.count("vtorc.dead_primary") >= 1)
-        #expect(cluster.observer.count("ers.completed") == 1)
+        #expect(cluster.observer.count(.vtorcDeadPrimary) >= 1)
+        #expect(cluster.observer.count(.ersCompleted) == 1)
         let newPrimary = cluster.primary(of: shard)
         #expect(newPrimary != nil && newPrimary != "zone1-0000000101")
         #expect(ClusterInvariants.durability(cluster).isEmpty)
@@ -55,7 +55,7 @@ extension ClusterTests {
         let late = history.acknowledged.filter { $0.gtid.server != 101 }
         #expect(late.count > 50)
         // The old primary came back as a replica (or was drained for errant transactions).
-        #expect(cluster.observer.count("tablet.fenced") + cluster.observer.count("tablet.drained_errant") >= 0)
+        #expect(cluster.observer.count(.tabletRejoined) + cluster.observer.count(.tabletDrainedErrant) >= 1)
     }
 
     @Test func primaryCrashUnderAsyncReplicationLosesAcknowledgedWrites() throws {
@@ -67,7 +67,7 @@ extension ClusterTests {
         cluster.crashHost("zone1-0000000101", at: seconds(3))
         cluster.simulation.schedule(.heal(name: "lag"), at: seconds(3))
         cluster.simulation.run(until: seconds(10))
-        #expect(cluster.observer.count("ers.completed") == 1)
+        #expect(cluster.observer.count(.ersCompleted) == 1)
         let findings = ClusterInvariants.durability(cluster)
         #expect(findings.count == 1, "\(findings)")
         #expect(findings.first?.message.contains("acknowledged commits of shard ks/0 are missing") == true)
@@ -81,7 +81,7 @@ extension ClusterTests {
         cluster.crashHost("zone1-0000000101", at: seconds(3))
         cluster.simulation.schedule(.heal(name: "lag"), at: seconds(3))
         cluster.simulation.run(until: seconds(10))
-        #expect(cluster.observer.count("ers.completed") == 1)
+        #expect(cluster.observer.count(.ersCompleted) == 1)
         #expect(ClusterInvariants.durability(cluster).isEmpty)
         #expect(history.acknowledged.count > 50)
     }
@@ -95,7 +95,7 @@ extension ClusterTests {
         #expect(log.reparents.count == 2)
         #expect(log.reparents.first.flatMap { try? $0.result?.get() } == "zone1-0000000103")
         #expect(log.reparents.last.flatMap { try? $0.result?.get() } != nil)
-        #expect(cluster.observer.count("prs.completed") == 2)
+        #expect(cluster.observer.count(.prsCompleted) == 2)
         #expect(ClusterInvariants.durability(cluster).isEmpty)
         #expect(ClusterInvariants.singlePrimary(cluster).isEmpty)
         #expect(ClusterInvariants.convergence(cluster).isEmpty, "\(ClusterInvariants.convergence(cluster))")
@@ -108,8 +108,8 @@ extension ClusterTests {
         cluster.simulation.schedule(.partition(name: "island", sideA: old, sideB: everyoneElse, oneWay: false), at: seconds(2))
         cluster.simulation.schedule(.heal(name: "island"), at: seconds(8))
         cluster.simulation.run(until: seconds(14))
-        #expect(cluster.observer.count("ers.completed") == 1)
-        #expect(cluster.observer.count("tablet.fenced") >= 1)
+        #expect(cluster.observer.count(.ersCompleted) == 1)
+        #expect(cluster.observer.count(.tabletFenced) >= 1)
         #expect(cluster.primary(of: cluster.shards[0]) != "zone1-0000000101")
         #expect(ClusterInvariants.singlePrimary(cluster).isEmpty)
         #expect(ClusterInvariants.durability(cluster).isEmpty)
@@ -124,7 +124,7 @@ extension ClusterTests {
         let rest = cluster.simulation.processIDs.filter { !island.contains($0) }
         cluster.simulation.schedule(.partition(name: "island", sideA: island, sideB: rest, oneWay: false), at: seconds(2))
         cluster.simulation.run(until: seconds(12))
-        #expect(cluster.observer.count("ers.completed") == 1)
+        #expect(cluster.observer.count(.ersCompleted) == 1)
         let findings = ClusterInvariants.singlePrimary(cluster)
         #expect(!findings.isEmpty)
         #expect(findings.first?.message.contains("had two primaries accepting writes") == true)
@@ -136,9 +136,9 @@ extension ClusterTests {
         cluster.crashHost("zone1-0000000101", at: seconds(3))
         cluster.simulation.run(until: seconds(10))
         #expect(cluster.operatorLog.statements.first?.result.map { (try? $0.get()) != nil } == true)
-        #expect(cluster.observer.count("ers.refused_errant") >= 1)
+        #expect(cluster.observer.count(.ersRefusedErrant) >= 1)
         #expect(cluster.primary(of: cluster.shards[0]) == "zone1-0000000103")
-        #expect(cluster.observer.count("tablet.drained_errant") >= 1)
+        #expect(cluster.observer.count(.tabletDrainedErrant) >= 1)
         #expect(cluster.isDrained("zone1-0000000102"))
     }
 
@@ -148,7 +148,7 @@ extension ClusterTests {
         cluster.simulation.schedule(.crash(mysqld, losingUnsynced: 0), at: seconds(2))
         cluster.simulation.schedule(.restart(mysqld), at: seconds(2.3))
         cluster.simulation.run(until: seconds(8))
-        #expect(cluster.observer.count("vtorc.fix_read_only_primary") >= 1)
+        #expect(cluster.observer.count(.vtorcFixReadOnlyPrimary) >= 1)
         #expect(cluster.primary(of: cluster.shards[0]) == "zone1-0000000101")
         #expect(history.acknowledged.filter { $0.gtid.server == 101 && $0.gtid.sequence > 120 }.count > 50)
     }

@@ -249,12 +249,28 @@ import Testing
         #expect(h.run("UPDATE acct SET bal = 0 WHERE id = 1", session: 1) == nil)
         let waiting = h.lastToken
         #expect(h.engine.tokensAwaitingAck == [waiting])
+        // In the binlog (MySQL's gtid_executed, what replicas and reparents compare), not yet visible.
+        let gtid = GTID(server: 101, sequence: 1)
+        #expect(h.storage.binlogged.contains(gtid) && !h.storage.executed.contains(gtid))
         #expect(try h.rows("SELECT bal FROM acct WHERE id = 1", session: 2) == [[.integer(100)]])
         #expect(h.run("UPDATE acct SET bal = 9 WHERE id = 1", session: 2) == nil)
         let blocked = h.lastToken
         let completions = h.engine.acknowledge(upTo: GTID(server: 101, sequence: 1), now: .zero)
         #expect(completions.map(\.token) == [waiting, blocked] || completions.map(\.token) == [waiting])
         #expect(try h.rows("SELECT bal FROM acct WHERE id = 1", session: 3) != [[.integer(100)]])
+    }
+
+    @Test func aReconnectingSemiSyncReplicaAcknowledgesWhatItAlreadyHas() throws {
+        let h = try EngineHarness(schema: schema)
+        _ = h.engine.setSemiSync(true, now: .zero)
+        #expect(h.run("UPDATE acct SET bal = 1 WHERE id = 1", session: 1) == nil)
+        #expect(h.run("UPDATE acct SET bal = 2 WHERE id = 2", session: 2) == nil)
+        #expect(h.run("UPDATE acct SET bal = 3 WHERE id = 3", session: 3) == nil)
+        // It has the first two: those complete, in order; the third keeps waiting.
+        let have = GTIDSet([GTID(server: 101, sequence: 1), GTID(server: 101, sequence: 2)])
+        #expect(h.engine.acknowledge(covering: have, now: .zero).map(\.token) == [1, 2])
+        #expect(h.engine.tokensAwaitingAck == [3])
+        #expect(h.engine.acknowledge(covering: GTIDSet(), now: .zero).isEmpty)
     }
 
     @Test func aStorageFaultLosesTheLastUnsyncedCommits() throws {

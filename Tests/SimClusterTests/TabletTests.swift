@@ -7,14 +7,21 @@ import Testing
 final class Recorder: SimProcess {
     final class Log: DurableState {
         var tablet: [Int: TabletReply] = [:]
+        /// When each tablet reply arrived.
+        var tabletTimes: [Int: SimTime] = [:]
         var health: [(time: SimTime, report: HealthReport)] = []
+        /// Results of statements sent straight to a MySQL node, by request, with their time.
+        var mysql: [Int: (time: SimTime, result: Result<QueryResult, MySQLError>)] = [:]
         init() {}
     }
     let log: Log
     init(log: Log) { self.log = log }
     func receive(_ message: ClusterMessage, from sender: ProcessID, _ context: ProcessContext<ClusterMessage>) {
         switch message {
-        case .tabletReply(let id, let reply): log.tablet[id] = reply
+        case .tabletReply(let id, let reply):
+            log.tablet[id] = reply
+            log.tabletTimes[id] = context.now
+        case .mysqlResult(_, let request, let result): log.mysql[request] = (context.now, result)
         case .health(let report): log.health.append((context.now, report))
         default: break
         }
@@ -110,7 +117,7 @@ extension TabletReply {
         bed.send(2, .execute(target: bed.primary, sql: "UPDATE t SET v = 3 WHERE id = 2", bindings: [], transactionID: nil), at: 1.0)
         bed.send(3, .commit(target: bed.primary, transactionID: tx), at: 5)
         bed.run(until: 6)
-        #expect(bed.cluster.observer.count("tablet.transaction_killed") == 1)
+        #expect(bed.cluster.observer.count(.tabletTransactionKilled) == 1)
         #expect(bed.log.tablet[2]?.result?.rowsAffected == 1)
         #expect(bed.log.tablet[3]?.error?.code == .aborted)
     }
@@ -143,7 +150,7 @@ extension TabletReply {
         bed.run(until: 5)
         #expect(bed.log.tablet[3]?.error != nil)
         #expect(bed.log.tablet[4]?.result?.rows == [[.integer(1)], [.integer(0)]])
-        #expect(bed.cluster.observer.count("vtorc.fix_read_only_primary") >= 1)
+        #expect(bed.cluster.observer.count(.vtorcFixReadOnlyPrimary) >= 1)
     }
 
     @Test func replicationLagIsObservableInTheHealthStream() throws {

@@ -5,7 +5,8 @@ import SQLSyntax
 
 extension ScenarioLoader {
     static func parseCluster(_ value: YAMLValue, file: String) throws -> ClusterSpec {
-        let f = try value.fields(allowed: ["cells", "keyspaces", "gateways", "orchestrator", "mysql", "tablet"])
+        // `gateways` joins the fields when VTGate processes exist.
+        let f = try value.fields(allowed: ["cells", "keyspaces", "orchestrator", "mysql", "tablet"])
         let keyspacesValue = try f.required("keyspaces")
         var keyspaces: [KeyspaceSpec] = []
         for item in try keyspacesValue.sequence() {
@@ -22,7 +23,6 @@ extension ScenarioLoader {
                 throw cells.error("cell name '\(cell)' must use letters, digits and '_'")
             }
         }
-        if let gateways = f["gateways"] { spec.gateways = Int(try gateways.int(in: 0...100)) }
         if let o = f["orchestrator"] {
             let of = try o.fields(allowed: ["enabled", "automatic_recovery", "poll_interval", "detection_delay"])
             if let v = of["enabled"] { spec.orchestrator.enabled = try v.bool() }
@@ -158,10 +158,16 @@ extension ScenarioLoader {
                 guard keyspace.shards.contains(shard) else { throw shardValue.error("keyspace \(keyspaceName) has no shard '\(shard)'") }
                 let tableValue = try f.required("table")
                 let table = try tableValue.string()
-                let tables = (try? SQLParser.parseScript(keyspace.schema))?.compactMap { s -> String? in
-                    if case .createTable(let c) = s { c.table.name } else { nil }
+                let tables = (try? SQLParser.parseScript(keyspace.schema))?.compactMap { s -> CreateTableStatement? in
+                    if case .createTable(let c) = s { c } else { nil }
                 } ?? []
-                guard tables.contains(table) else { throw tableValue.error("the schema of \(keyspaceName) has no table '\(table)'") }
+                guard let definition = tables.first(where: { $0.table.name == table }) else {
+                    throw tableValue.error("the schema of \(keyspaceName) has no table '\(table)'")
+                }
+                // The writer inserts (id, v): a numeric id of its own and a text.
+                for column in ["id", "v"] where !definition.columns.contains(where: { $0.name.lowercased() == column }) {
+                    throw tableValue.error("a writer's table needs columns 'id' and 'v'; '\(table)' has no '\(column)'")
+                }
                 workloads.append(WorkloadSpec(
                     kind: .writer(keyspace: keyspaceName, shard: shard, table: table),
                     clients: Int(try f["clients"]?.int(in: 1...1000) ?? 1),

@@ -1,4 +1,5 @@
 import Foundation
+import SimCluster
 import SimCore
 
 /// Reads and validates scenario files (YAML). Every problem is a `ScenarioError` naming
@@ -6,7 +7,7 @@ import SimCore
 public enum ScenarioLoader {
     static let topLevelFields = [
         "name", "description", "seed", "duration", "heal", "liveness_bound", "budget", "network", "processes",
-        "cluster", "workload", "faults", "random_faults", "checks", "expect",
+        "cluster", "workload", "faults", "random_faults", "checks", "exercises", "expect",
     ]
 
     /// Loads the scenario in `path`.
@@ -51,7 +52,7 @@ public enum ScenarioLoader {
             healAt: healAt,
             livenessBound: try fields["liveness_bound"]?.duration() ?? .seconds(2),
             budget: Int(try fields["budget"]?.int(in: 1...Int64(Int32.max) * 16) ?? 20_000_000),
-            network: try fields["network"].map(parseNetwork) ?? NetworkSpec(),
+            network: try parseNetwork(fields["network"], cluster: fields["cluster"] != nil),
             system: .kernel([]),
             faults: [],
             randomFaults: nil,
@@ -102,7 +103,19 @@ public enum ScenarioLoader {
                 return check
             }
         }
-        let verdicts = known + ["budget"]
+        if let exercises = fields["exercises"] {
+            guard case .cluster = scenario.system else { throw exercises.error("'exercises' names cluster mechanisms; this scenario runs no cluster") }
+            let marks = ClusterMark.allCases.map(\.rawValue)
+            scenario.exercises = try exercises.list().map { value in
+                let name = try value.string()
+                guard let mark = ClusterMark(rawValue: name) else {
+                    let suggestion = YAMLValue.closest(name, in: marks).map { " (did you mean '\($0)'?)" } ?? ""
+                    throw value.error("unknown mechanism '\(name)'\(suggestion); known: \(marks.joined(separator: ", "))")
+                }
+                return mark
+            }
+        }
+        let verdicts = known + ["budget"] + (scenario.exercises.isEmpty ? [] : ["coverage"])
         if case .violation(let checker?) = scenario.expect, !verdicts.contains(checker) {
             throw try fields.required("expect").error("unknown checker '\(checker)' in 'expect'; known: \(verdicts.joined(separator: ", "))")
         }
@@ -111,22 +124,36 @@ public enum ScenarioLoader {
 
     // MARK: Sections
 
-    static func parseNetwork(_ value: YAMLValue) throws -> NetworkSpec {
-        let fields = try value.fields(allowed: ["latency", "drop", "duplicate", "reorder", "links"])
-        var spec = NetworkSpec(defaultLink: try parseLink(fields, base: .reliable))
+    /// The network section; a cluster's links are streams (Vitess talks over TCP).
+    static func parseNetwork(_ value: YAMLValue?, cluster: Bool) throws -> NetworkSpec {
+        var base = LinkConfig.reliable
+        if cluster { base.transport = .stream }
+        guard let value else { return NetworkSpec(defaultLink: base) }
+        let fields = try value.fields(allowed: ["latency", "transport", "drop", "duplicate", "reorder", "links"])
+        var spec = NetworkSpec(defaultLink: try parseLink(fields, base: base, cluster: cluster))
         if let links = fields["links"] {
             spec.links = try links.sequence().map { item in
-                let f = try item.fields(allowed: ["from", "to", "both_ways", "latency", "drop", "duplicate", "reorder"])
+                let f = try item.fields(allowed: ["from", "to", "both_ways", "latency", "transport", "drop", "duplicate", "reorder"])
                 return LinkOverride(
                     from: try f.required("from").string(), to: try f.required("to").string(),
-                    config: try parseLink(f, base: spec.defaultLink), bothWays: try f["both_ways"]?.bool() ?? false)
+                    config: try parseLink(f, base: spec.defaultLink, cluster: cluster), bothWays: try f["both_ways"]?.bool() ?? false)
             }
         }
         return spec
     }
 
-    static func parseLink(_ fields: Fields, base: LinkConfig) throws -> LinkConfig {
+    static func parseLink(_ fields: Fields, base: LinkConfig, cluster: Bool) throws -> LinkConfig {
         var link = base
+        if let transport = fields["transport"] {
+            let word = try transport.string()
+            guard let value = Transport(rawValue: word) else {
+                throw transport.error("'transport' must be \(Transport.allCases.map(\.rawValue).joined(separator: " or ")), not '\(word)'")
+            }
+            guard !cluster || value == .stream else {
+                throw transport.error("a cluster's processes talk over TCP: 'transport' must be stream")
+            }
+            link.transport = value
+        }
         if let latency = fields["latency"] { link.latency = try latency.latency() }
         if let drop = fields["drop"] { link.drop = try drop.probability() }
         if let duplicate = fields["duplicate"] { link.duplicate = try duplicate.probability() }

@@ -26,6 +26,9 @@ public struct Scenario: Sendable {
     public var randomFaults: RandomFaultSpec?
     /// The checkers to run (every applicable one when the file names none).
     public var checks: [String]
+    /// Mechanisms the run must reach (coverage marks); a run that misses one is a violation
+    /// of `coverage`, since it would pass without testing what it is about.
+    public var exercises: [ClusterMark] = []
     public var expect: ExpectedVerdict
 }
 

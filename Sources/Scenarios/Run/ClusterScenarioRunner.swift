@@ -60,6 +60,8 @@ enum ClusterScenarioRunner {
         if let budget = FaultScheduling.budgetViolation(outcome, budget: scenario.budget, now: simulation.now, end: end) {
             violations.append(budget)
         } else {
+            // Coverage first: a run that missed its mechanism explains nothing else.
+            violations += Self.coverage(scenario.exercises, marks: cluster.observer)
             for checker in checkers { violations += checker.check(view) }
         }
         FaultScheduling.record(violations, in: simulation)
@@ -68,6 +70,19 @@ enum ClusterScenarioRunner {
             verdict: violations.isEmpty ? .pass : .violation(violations), expected: scenario.expect,
             fingerprint: simulation.fingerprint, events: simulation.eventsProcessed, virtualTime: simulation.now,
             outcome: outcome, checks: checkers.map(\.name), recentEvents: simulation.recentEvents,
-            marks: cluster.observer.marks)
+            marks: cluster.observer.marks.sorted { $0.key < $1.key }.map { ($0.key.rawValue, $0.value) })
     }
+
+    /// A violation for every mechanism the scenario says it exercises that never ran: such a run
+    /// would pass without testing what it is about.
+    static func coverage(_ exercises: [ClusterMark], marks: ClusterObserver) -> [Violation] {
+        exercises.filter { marks.count($0) == 0 }.map { mark in
+            Violation(checker: "coverage", message: "the run never reached \(mark.rawValue), which the scenario exercises",
+                      details: ["reached: " + (marks.marks.keys.sorted().map(\.rawValue).joined(separator: ", ").nonEmpty ?? "nothing")])
+        }
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -15,12 +15,12 @@ public struct RunReport: Sendable {
     public let checks: [String]
     /// The most recent trace events, oldest first.
     public let recentEvents: [TraceEvent]
-    /// How often each mechanism ran (coverage marks such as `ers.completed`).
-    public let marks: [String: Int]
+    /// How often each mechanism ran (coverage marks such as `ers.completed`), sorted by name.
+    public let marks: [(name: String, count: Int)]
 
     public init(scenarioName: String, file: String, seed: UInt64, verdict: Verdict, expected: ExpectedVerdict, fingerprint: UInt64,
                 events: Int, virtualTime: SimTime, outcome: RunOutcome, checks: [String], recentEvents: [TraceEvent],
-                marks: [String: Int] = [:]) {
+                marks: [(name: String, count: Int)] = []) {
         self.scenarioName = scenarioName
         self.file = file
         self.seed = seed

@@ -47,7 +47,7 @@ public enum ClusterInvariants {
                 findings.append(InvariantFinding(invariant: "durability", message: "shard \(shard.key) has no primary at the end", details: []))
                 continue
             }
-            let lost = acknowledged.filter { !storage.executed.contains($0.gtid) }
+            let lost = acknowledged.filter { !storage.binlogged.contains($0.gtid) }
             guard !lost.isEmpty else { continue }
             findings.append(InvariantFinding(
                 invariant: "durability",
@@ -76,7 +76,7 @@ public enum ClusterInvariants {
                 if !differing.isEmpty || expected.count != actual.count {
                     findings.append(InvariantFinding(
                         invariant: "convergence",
-                        message: "replica \(tablet.alias) of shard \(shard.key) differs from primary \(primary) at the end (it has \(storage.executed), the primary \(primaryStorage.executed))",
+                        message: "replica \(tablet.alias) of shard \(shard.key) differs from primary \(primary) at the end (it has \(storage.binlogged), the primary \(primaryStorage.binlogged))",
                         details: differing))
                 }
             }

@@ -22,8 +22,8 @@ public final class ClusterObserver {
 
     public private(set) var nodeCommits: [NodeCommit] = []
     public private(set) var acknowledged: [AcknowledgedCommit] = []
-    /// Named events for coverage (`ers.promoted`, `tablet.fenced`, ...), counted.
-    public private(set) var marks: [String: Int] = [:]
+    /// How often each mechanism ran (coverage marks).
+    public private(set) var marks: [ClusterMark: Int] = [:]
 
     public init() {}
 
@@ -36,7 +36,7 @@ public final class ClusterObserver {
     }
 
     /// Records that a mechanism ran (a coverage mark).
-    public func mark(_ name: String) { marks[name, default: 0] += 1 }
+    public func mark(_ mark: ClusterMark) { marks[mark, default: 0] += 1 }
 
-    public func count(_ name: String) -> Int { marks[name] ?? 0 }
+    public func count(_ mark: ClusterMark) -> Int { marks[mark] ?? 0 }
 }

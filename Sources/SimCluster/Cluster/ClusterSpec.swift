@@ -7,10 +7,10 @@ public struct ClusterSpec: Sendable {
     public var keyspaces: [KeyspaceSpec]
     /// How many VTGates run (`gate-1`, `gate-2`, ...).
     public var gateways = 1
-    /// Links between processes on different hosts.
-    public var network = LinkConfig(latency: .uniform(min: .microseconds(200), max: .milliseconds(2)))
+    /// Links between processes on different hosts (TCP connections, as every link of Vitess).
+    public var network = LinkConfig(latency: .uniform(min: .microseconds(200), max: .milliseconds(2)), transport: .stream)
     /// The short link between a tablet and its own MySQL node.
-    public var localLink = LinkConfig(latency: .fixed(.microseconds(50)))
+    public var localLink = LinkConfig(latency: .fixed(.microseconds(50)), transport: .stream)
     public var mysql = MySQLNodeConfiguration()
     public var tablet = TabletSettings()
     public var orchestrator = OrchestratorConfiguration()

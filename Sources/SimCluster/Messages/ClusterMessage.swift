@@ -18,6 +18,9 @@ public enum ClusterMessage: SimMessage {
     case binlogEvents(stream: Int, entries: [BinlogEntry])
     /// A semi-sync replica received everything up to `gtid`.
     case binlogAck(stream: Int, gtid: GTID)
+    /// The source refuses a dump (MySQL's error 1236), e.g. to a replica that has transactions
+    /// the source lacks.
+    case binlogError(stream: Int, message: String)
 
     // Topology service.
     case topoRequest(id: Int, request: TopoRequest)
@@ -48,6 +51,7 @@ public enum ClusterMessage: SimMessage {
         case .binlogDump: "binlog_dump"
         case .binlogEvents: "binlog_events"
         case .binlogAck: "binlog_ack"
+        case .binlogError: "binlog_error"
         case .topoRequest: "topo_request"
         case .topoReply: "topo_reply"
         case .topoWatchEvent: "topo_watch"
@@ -82,6 +86,8 @@ public enum ClusterMessage: SimMessage {
             fields.add("stream", stream); fields.add("gtids", .list(entries.map { .string($0.gtid.description) }))
         case .binlogAck(let stream, let gtid):
             fields.add("stream", stream); fields.add("gtid", gtid.description)
+        case .binlogError(let stream, let message):
+            fields.add("stream", stream); fields.add("error", message)
         case .topoRequest(let id, let request):
             fields.add("id", id); fields.add("request", "\(request)")
         case .topoReply(let id, let reply):

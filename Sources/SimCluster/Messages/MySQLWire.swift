@@ -19,7 +19,8 @@ public enum MySQLAdminCommand: Sendable, Equatable {
 /// A MySQL node's replication and role status.
 public struct MySQLStatus: Sendable, Equatable {
     public var serverID: UInt32
-    /// Applied transactions (`gtid_executed`).
+    /// Transactions in the binlog (`gtid_executed`; on a semi-sync primary it includes commits
+    /// still waiting for an ack).
     public var executed: GTIDSet
     /// Transactions received from the source, applied or not.
     public var retrieved: GTIDSet
@@ -38,6 +39,9 @@ public struct MySQLStatus: Sendable, Equatable {
     public var lag: SimDuration
     /// Commits waiting for a semi-sync ack.
     public var awaitingAck: Int
+    /// When the node process started (it changes on every restart, so clients can tell that
+    /// their connections died with the previous one).
+    public var startedAt: SimTime = .zero
 
     /// Everything the node has or has received (Vitess's "combined" position for ERS).
     public var combined: GTIDSet { executed.union(retrieved) }

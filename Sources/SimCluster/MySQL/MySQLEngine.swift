@@ -125,6 +125,9 @@ public final class MySQLEngine {
 
     public var sessionIDs: [Int] { sessions.keys.sorted() }
 
+    /// Whether session `id` is open.
+    public func hasSession(_ id: Int) -> Bool { sessions[id] != nil }
+
     /// Closes a session: its transaction rolls back, its locks go, its waiting statement ends.
     public func closeSession(_ id: Int) -> [MySQLCompletion] {
         guard let session = sessions.removeValue(forKey: id) else { return [] }
@@ -605,6 +608,14 @@ public final class MySQLEngine {
         self.now = now
         guard let last = awaitingAck.lastIndex(where: { $0.gtid == gtid }) else { return [] }
         return completeAwaiting(count: last + 1)
+    }
+
+    /// A semi-sync replica (re)connected holding `set`: the waiting commits it already has, in
+    /// commit order, are acknowledged (it has them durably; nothing will be sent for them again).
+    public func acknowledge(covering set: GTIDSet, now: SimTime) -> [MySQLCompletion] {
+        self.now = now
+        let count = awaitingAck.prefix { set.contains($0.gtid) }.count
+        return count == 0 ? [] : completeAwaiting(count: count)
     }
 
     /// Turns the primary side of semi-sync on or off; turning it off completes the commits that

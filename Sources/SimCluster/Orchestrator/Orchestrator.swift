@@ -100,7 +100,7 @@ final class Orchestrator: SimProcess {
             unreachableSince[shard.key] = nil
             if status.type == .primary && mysql.readOnly && configuration.automaticRecovery {
                 // PrimaryIsReadOnly: the node restarted; the tablet takes writes again.
-                observer?.mark("vtorc.fix_read_only_primary")
+                observer?.mark(.vtorcFixReadOnlyPrimary)
                 context.trace(state: "fix_primary", fields(shard, ["primary": primary]))
                 manager(primary, .undoDemotePrimary, context) { _, _ in }
             }
@@ -119,7 +119,7 @@ final class Orchestrator: SimProcess {
                 if case .status(let s)? = reply, s.mysql?.sourceConnected == true { connected += 1 }
                 guard answers == replicas.count, self.running[shard.key] == nil else { return }
                 if connected == 0 {
-                    self.observer?.mark("vtorc.dead_primary")
+                    self.observer?.mark(.vtorcDeadPrimary)
                     context.trace(state: "dead_primary", self.fields(shard, ["primary": primary]))
                     self.unreachableSince[shard.key] = nil
                     self.begin(Reparent(kind: .emergency, shard: shard, requestedPrimary: nil, orchestrator: self, requester: nil), context)
@@ -165,10 +165,10 @@ final class Orchestrator: SimProcess {
         switch result {
         case .success(let primary):
             f.add("primary", primary)
-            observer?.mark(reparent.kind == .emergency ? "ers.completed" : "prs.completed")
+            observer?.mark(reparent.kind == .emergency ? .ersCompleted : .prsCompleted)
         case .failure(let error):
             f.add("error", error.message)
-            observer?.mark(reparent.kind == .emergency ? "ers.failed" : "prs.failed")
+            observer?.mark(reparent.kind == .emergency ? .ersFailed : .prsFailed)
         }
         context.trace(state: "reparent_done", f)
         if let (id, client) = reparent.requester { context.send(.reparentReply(id: id, result: result), to: client) }

@@ -134,7 +134,7 @@ final class Reparent {
             if pending == 0 { return move(to: .unlock, context) }
             for tablet in others {
                 let request: ManagerRequest = errantTablets.contains(tablet) ? .changeType(.drained) : .setReplicationSource(primary: primary)
-                if errantTablets.contains(tablet) { orchestrator.observer?.mark("tablet.drained_errant") }
+                if errantTablets.contains(tablet) { orchestrator.observer?.mark(.tabletDrainedErrant) }
                 orchestrator.manager(tablet, request, context) { [unowned self] _, context in
                     pending -= 1
                     if pending == 0 { self.move(to: .unlock, context) }
@@ -202,7 +202,7 @@ final class Reparent {
             let errant = own.servers.contains { $0.server == mysql.serverID }
             if errant {
                 errantTablets.append(alias)
-                orchestrator.observer?.mark("ers.refused_errant")
+                orchestrator.observer?.mark(.ersRefusedErrant)
                 var f = TraceFields()
                 f.add("tablet", alias)
                 f.add("errant", own.description)
@@ -240,7 +240,7 @@ final class Reparent {
         func position(_ alias: String) -> GTIDSet { statuses[alias]?.mysql?.combined ?? GTIDSet() }
         // The winner's position must include every other candidate's (else: split brain).
         guard let winner = ready.first(where: { w in ready.allSatisfy { position(w).isSuperset(of: position($0)) } }) else {
-            orchestrator.observer?.mark("ers.split_brain")
+            orchestrator.observer?.mark(.ersSplitBrain)
             return fail("split brain detected between servers: no candidate has every other's transactions", context)
         }
         var chosen = winner
@@ -254,7 +254,7 @@ final class Reparent {
         let ackers = shard.durability.semiSyncAckers
         let otherReplicas = statuses.filter { $0.key != chosen && $0.value.type == .replica }.count
         if otherReplicas < ackers {
-            orchestrator.observer?.mark("ers.not_enough_ackers")
+            orchestrator.observer?.mark(.ersNotEnoughAckers)
             return fail("\(chosen) would have \(otherReplicas) reachable semi-sync acker(s), \(ackers) needed", context)
         }
         candidate = chosen

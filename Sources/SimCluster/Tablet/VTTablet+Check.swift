@@ -14,6 +14,7 @@ extension VTTablet {
                 return
             }
             self.mysqlHealthy = true
+            if let previous = self.lastStatus, previous.startedAt != status.startedAt { self.mysqlRestarted(context) }
             self.lastStatus = status
             if self.type == .primary && !self.demoting {
                 // A node that restarted comes back read-only; VTOrc makes it writable again.
@@ -37,9 +38,8 @@ extension VTTablet {
                 return
             }
             guard type != .drained, !fencing else { return }
-            // The record names this tablet: take the primary role (at start, or after a restart).
             fencing = true
-            promote(term: record.primaryTermStart, context) { [unowned self] _, _, _ in self.fencing = false }
+            takePrimaryRole(context)
             return
         }
         guard let primary = record.primary, type != .drained, !fencing else { return }
@@ -47,8 +47,12 @@ extension VTTablet {
             // Another tablet holds the shard now: stop writing at once, then rejoin or drain.
             writable = false
             fencing = true
-            observer?.mark("tablet.fenced")
+            observer?.mark(.tabletFenced)
             context.trace(state: "fenced")
+            // Statements still running must fail, not complete when the rejoin switches
+            // primary-side semi-sync off (which releases commits waiting for an ack).
+            _ = killQueriesInFlight(reason: "killed: \(configuration.alias) is no longer the primary", context)
+            rollbackAll(context)
             admin(.setReadOnly(true, term: nil), context) { [unowned self] _, context in
                 self.rejoin(primary, context)
             }
@@ -59,6 +63,29 @@ extension VTTablet {
             || lastStatus?.replicationRunning == false || (lastStatus.map { $0.semiSyncReplica != wantsAcks } ?? false) {
             fencing = true
             rejoin(primary, context)
+        }
+    }
+
+    /// The record names this tablet while it is not the primary (at start, or after a restart):
+    /// it takes the role under the shard lock, as every reparent does, and only if the record
+    /// still names it then (a reparent may have been under way: it held the lock and moved the
+    /// shard on).
+    func takePrimaryRole(_ context: ProcessContext<ClusterMessage>) {
+        let lock = TopoPath.shardLock(configuration.keyspace, configuration.shard)
+        let owner = "\(configuration.alias)-takeover"
+        topo(.lock(lock, owner: owner, lease: .seconds(30)), context) { [unowned self] reply, context in
+            guard case .done? = reply else {
+                self.fencing = false
+                return
+            }
+            let unlock: (ProcessContext<ClusterMessage>) -> Void = { [unowned self] context in
+                self.topo(.unlock(lock, owner: owner), context) { _, _ in }
+                self.fencing = false
+            }
+            self.topo(.get(TopoPath.shard(self.configuration.keyspace, self.configuration.shard)), context) { [unowned self] reply, context in
+                guard case .value(.shard(let record)?, _)? = reply, record.primary == self.configuration.alias else { return unlock(context) }
+                self.promote(term: record.primaryTermStart, context) { _, _, context in unlock(context) }
+            }
         }
     }
 
@@ -73,7 +100,7 @@ extension VTTablet {
             }
             let errant = mine.subtracting(theirExecuted)
             if !errant.isEmpty {
-                self.observer?.mark("tablet.drained_errant")
+                self.observer?.mark(.tabletDrainedErrant)
                 var fields = TraceFields()
                 fields.add("errant", errant.description)
                 context.trace(state: "errant_gtids", fields)
@@ -82,9 +109,14 @@ extension VTTablet {
                 self.fencing = false
                 return
             }
+            // A tablet with data of its own that joins here is returning (a fenced or restarted
+            // old primary, a replica back from a crash); a fresh one at start-up has none.
+            let returning = !mine.isEmpty
             self.repoint(to: primary, context) { [unowned self] ok, _ in
                 self.fencing = false
-                if ok { self.replicationConfigured = true }
+                guard ok else { return }
+                self.replicationConfigured = true
+                if returning { self.observer?.mark(.tabletRejoined) }
             }
         }
     }

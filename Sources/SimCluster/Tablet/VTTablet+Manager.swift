@@ -32,7 +32,7 @@ extension VTTablet {
                     guard answer == .done else { return reply(.failed("MySQL node did not become writable"), context) }
                     self.demoting = false
                     self.writable = true
-                    self.observer?.mark("tablet.undo_demote")
+                    self.observer?.mark(.tabletUndoDemote)
                     self.broadcastHealth(context)
                     reply(.done, context)
                 }
@@ -65,17 +65,23 @@ extension VTTablet {
         TabletStatus(alias: configuration.alias, type: type, serving: serving, term: type == .primary ? term : .zero, mysql: mysql)
     }
 
-    /// Ends a demotion once the open transactions are gone (or the grace period is over): the
-    /// node goes read-only and the final position is reported.
+    /// Ends a demotion once the open transactions and the statements in flight are gone (or the
+    /// grace period is over: they are killed, as Vitess's query service ends them when it stops
+    /// serving): the node goes read-only and the final position is reported. Only then is
+    /// primary-side semi-sync switched off, which in MySQL releases commits still waiting for an
+    /// ack; none may be left, or they would reach clients as acknowledged.
     func finishDemotionIfDrained(_ context: ProcessContext<ClusterMessage>) {
         guard !demotionWaiters.isEmpty else { return }
         let overdue = demotionWaiters.contains { context.now >= $0.deadline }
-        if !transactions.isEmpty && !overdue {
+        if (!transactions.isEmpty || !queriesInFlight.isEmpty) && !overdue {
             context.setTimer(after: .milliseconds(100), .timer(.demotionCheck(request: 0)))
             return
         }
+        if killQueriesInFlight(reason: "killed: \(configuration.alias) is being demoted", context) {
+            observer?.mark(.tabletDemotionKilledQueries)
+        }
         if !transactions.isEmpty {
-            observer?.mark("tablet.demotion_killed_transactions")
+            observer?.mark(.tabletDemotionKilledTransactions)
             rollbackAll(context)
         }
         let waiters = demotionWaiters
@@ -114,7 +120,7 @@ extension VTTablet {
                                 self.writable = true
                                 self.demoting = false
                                 self.setType(.primary, context)
-                                self.observer?.mark("tablet.promoted")
+                                self.observer?.mark(.tabletPromoted)
                                 self.admin(.status, context) { answer, context in
                                     var final: MySQLStatus?
                                     if case .status(let s)? = answer { final = s }

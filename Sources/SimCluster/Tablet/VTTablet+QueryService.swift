@@ -127,12 +127,62 @@ extension VTTablet {
     /// A statement got no answer in time: its connection is in an unknown state, so it is
     /// closed (the node rolls back an open transaction; a commit may or may not have happened).
     func queryTimedOut(_ work: QueryWork, _ context: ProcessContext<ClusterMessage>) {
+        abandon(work, error: TabletError(.deadlineExceeded, "query timed out after \(configuration.queryTimeout) on \(configuration.alias)"), context)
+    }
+
+    /// Ends a statement in flight on purpose (a demotion): as a timeout, its connection closes.
+    func queryKilled(_ work: QueryWork, reason: String, _ context: ProcessContext<ClusterMessage>) {
+        abandon(work, error: TabletError(.aborted, reason), context)
+    }
+
+    /// The node restarted: every connection to it died with the old process (TCP resets them),
+    /// with the statements and admin commands running on them and the transactions open on them.
+    func mysqlRestarted(_ context: ProcessContext<ClusterMessage>) {
+        context.trace(state: "mysql_restarted")
+        for call in calls.all {
+            switch call.pending {
+            case .query(let work):
+                guard calls.finish(call.id, context) != nil else { continue }
+                abandon(work, error: TabletError(mysql: .lostConnection), context)
+            case .admin(let then):
+                // An admin command in flight (a position wait of a promotion) fails now rather
+                // than at its timeout.
+                guard calls.finish(call.id, context) != nil else { continue }
+                then(nil, context)
+            case .topo, .manager:
+                continue
+            }
+        }
+        for id in transactions.keys.sorted() {
+            guard let transaction = transactions.removeValue(forKey: id) else { continue }
+            release(transaction.connection, transaction: true, context)
+        }
+        openedConnections.removeAll()
+    }
+
+    /// The statements sent to the node and not answered yet.
+    var queriesInFlight: [(id: Int, work: QueryWork)] {
+        calls.all.compactMap { call in
+            if case .query(let work) = call.pending { (call.id, work) } else { nil }
+        }
+    }
+
+    /// Kills every statement in flight (their connections close); true if there was any.
+    func killQueriesInFlight(reason: String, _ context: ProcessContext<ClusterMessage>) -> Bool {
+        let inFlight = queriesInFlight
+        for (id, work) in inFlight where calls.finish(id, context) != nil {
+            queryKilled(work, reason: reason, context)
+        }
+        return !inFlight.isEmpty
+    }
+
+    /// Gives up on a statement: its connection is closed (the node rolls back an open
+    /// transaction; a commit may or may not have happened) and the client gets `error`.
+    func abandon(_ work: QueryWork, error: TabletError, _ context: ProcessContext<ClusterMessage>) {
         if let node = context.process(named: mysqld) { context.send(.mysqlClose(connection: work.connection), to: node) }
         openedConnections.remove(work.connection)
         if let transactionID = work.transactionID { transactions[transactionID] = nil }
-        if work.replies {
-            context.send(.tabletReply(id: work.id, reply: .failed(TabletError(.deadlineExceeded, "query timed out after \(configuration.queryTimeout) on \(configuration.alias)"))), to: work.client)
-        }
+        if work.replies { context.send(.tabletReply(id: work.id, reply: .failed(error)), to: work.client) }
         if work.releases || work.transactionID != nil { release(work.connection, transaction: work.transactionID != nil, context) }
     }
 
@@ -158,7 +208,7 @@ extension VTTablet {
         for id in transactions.keys.sorted() {
             guard let transaction = transactions[id], context.now - transaction.started > configuration.transactionTimeout else { continue }
             transactions[id] = nil
-            observer?.mark("tablet.transaction_killed")
+            observer?.mark(.tabletTransactionKilled)
             send("ROLLBACK", bindings: [], connection: transaction.connection,
                  work: QueryWork(client: .none, id: 0, connection: transaction.connection, transactionID: nil,
                                  replies: false, releases: true, ends: false), context)

@@ -2,6 +2,8 @@
 public enum TraceKind: UInt8, Sendable, CaseIterable {
     case start = 1, deliver, timer, drop, crash, restart, pause, resume
     case partition, heal, clog, unclog, degrade, restore, state, fault, note, budget
+    /// A stream message that waits for a partition to heal.
+    case hold
 
     public var name: String {
         switch self {
@@ -23,6 +25,7 @@ public enum TraceKind: UInt8, Sendable, CaseIterable {
         case .fault: "fault"
         case .note: "note"
         case .budget: "budget"
+        case .hold: "hold"
         }
     }
 }

@@ -15,7 +15,20 @@ final class MySQLNode: SimProcess {
     var sessions: [UInt64: Int] = [:]
     var nextSession = 1
     /// Requests in progress: who asked, on which connection, with which request id.
-    var tokens: [Int: (client: ProcessID, connection: Int, request: Int)] = [:]
+    var tokens: [Int: (client: ProcessID, connection: Int, request: Int, session: Int)] = [:]
+    /// A connection runs one statement at a time, as MySQL's protocol does: the token of the
+    /// statement each session is running (waiting for locks or a semi-sync ack), and the
+    /// statements that arrived meanwhile, in order.
+    var running: [Int: Int] = [:]
+    var queued: [Int: [QueuedStatement]] = [:]
+
+    struct QueuedStatement {
+        let client: ProcessID
+        let connection: Int
+        let request: Int
+        let sql: String
+        let bindings: [SQLValue]
+    }
     var nextToken = 1
     var lockTimers: [Int: TimerHandle] = [:]
     /// The primary term set by the tablet when it made this node writable.
@@ -44,11 +57,15 @@ final class MySQLNode: SimProcess {
         self.observer = observer
     }
 
+    /// When this process started.
+    var startedAt = SimTime.zero
+
     func start(_ context: ProcessContext<ClusterMessage>) {
+        startedAt = context.now
         do {
             engine = try MySQLEngine(storage: storage, random: context.random { $0.derived("rand") })
         } catch {
-            preconditionFailure("MySQL node \(context.name) cannot recover its storage: \(error)")
+            preconditionFailure("MySQL node \(context.name) cannot recover its storage: \(error) (binlog \(storage.binlog.count) entries, \(storage.appliedCount) applied)")
         }
         engine.readOnly = true
         context.trace(state: "read_only")
@@ -78,6 +95,8 @@ final class MySQLNode: SimProcess {
             if let existing = sessions[key], opening {
                 // The client opened this connection number afresh (it restarted): the old
                 // session is gone, as a reset TCP connection would end it.
+                queued[existing] = nil
+                running[existing] = nil
                 deliver(engine.closeSession(existing), context)
                 sessions[key] = nil
             }
@@ -92,35 +111,52 @@ final class MySQLNode: SimProcess {
                 sessions[key] = session
                 engine.openSession(session, privileged: privileged)
             }
-            let token = nextToken
-            nextToken += 1
-            tokens[token] = (sender, connection, request)
-            let completions = engine.execute(sql, bindings: bindings, session: session, token: token, now: context.now)
-            deliver(completions, context)
-            if engine.waitingTokens.contains(token) {
-                lockTimers[token] = context.setTimer(after: configuration.lockWaitTimeout, .timer(.lockWait(token: token)))
+            let statement = QueuedStatement(client: sender, connection: connection, request: request, sql: sql, bindings: bindings)
+            if running[session] != nil {
+                queued[session, default: []].append(statement)
+                return
             }
+            run(statement, session: session, context)
             afterCommits(context)
         case .mysqlClose(let connection):
             let key = UInt64(UInt32(bitPattern: sender.index)) << 32 | UInt64(UInt32(truncatingIfNeeded: connection))
             guard let session = sessions.removeValue(forKey: key) else { return }
+            // KILL CONNECTION: a statement waiting for locks is interrupted; one waiting for a
+            // semi-sync ack stays in the binlog and completes into nothing.
+            queued[session] = nil
+            running[session] = nil
             deliver(engine.closeSession(session), context)
             afterCommits(context)
         case .mysqlAdmin(let request, let command):
             admin(command, request: request, from: sender, context)
         case .binlogDump(let id, let have, let semiSync):
             streams.removeAll { $0.replica == sender }
+            let extra = have.subtracting(storage.binlogged)
+            guard extra.isEmpty else {
+                // Replicating would diverge: MySQL refuses with error 1236.
+                let message = "Got fatal error 1236 from source when reading data from binary log: the replica has more GTIDs than the source has (\(extra))"
+                context.send(.binlogError(stream: id, message: message), to: sender)
+                return
+            }
             var sent = 0
             let missing = storage.binlog.filter { !have.contains($0.gtid) }
             sent = storage.binlog.count
             streams.append((sender, id, sent, semiSync))
             context.send(.binlogEvents(stream: id, entries: missing), to: sender)
+            if semiSync {
+                deliver(engine.acknowledge(covering: have, now: context.now), context)
+                afterCommits(context)
+            }
             if !heartbeatRunning {
                 heartbeatRunning = true
                 context.setTimer(after: configuration.heartbeat, .timer(.replicationHeartbeat))
             }
         case .binlogEvents(let id, let entries):
             receiveEvents(entries, stream: id, from: sender, context)
+        case .binlogError(let id, let message):
+            guard replicating, id == stream, replicationError == nil else { return }
+            replicationError = message
+            context.trace(state: "replication_error")
         case .binlogAck(let id, let gtid):
             guard streams.contains(where: { $0.replica == sender && $0.stream == id }) else { return }
             if !engine.semiSyncPrimary && semiSyncFellBack {
@@ -144,6 +180,7 @@ final class MySQLNode: SimProcess {
         case .lockWait(let token):
             lockTimers[token] = nil
             deliver(engine.lockWaitTimedOut(token: token, now: context.now), context)
+            afterCommits(context)
         case .semiSyncTimeout:
             semiSyncTimer = nil
             guard !engine.tokensAwaitingAck.isEmpty else { return }
@@ -178,14 +215,41 @@ final class MySQLNode: SimProcess {
 
     /// Sends results to the clients that asked, cancelling their lock-wait timers, and records
     /// client commits for the checkers.
+    /// Runs one statement of `session` now.
+    func run(_ statement: QueuedStatement, session: Int, _ context: ProcessContext<ClusterMessage>) {
+        let token = nextToken
+        nextToken += 1
+        tokens[token] = (statement.client, statement.connection, statement.request, session)
+        running[session] = token
+        let completions = engine.execute(statement.sql, bindings: statement.bindings, session: session, token: token, now: context.now)
+        if engine.waitingTokens.contains(token) {
+            lockTimers[token] = context.setTimer(after: configuration.lockWaitTimeout, .timer(.lockWait(token: token)))
+        }
+        deliver(completions, context)
+    }
+
+    /// Sends the results of finished statements; their sessions take their next statement.
     func deliver(_ completions: [MySQLCompletion], _ context: ProcessContext<ClusterMessage>) {
+        var freed: [Int] = []
         for completion in completions {
             if let timer = lockTimers.removeValue(forKey: completion.token) { context.cancelTimer(timer) }
             guard let origin = tokens.removeValue(forKey: completion.token) else { continue }
-            if case .success(let result) = completion.result, let gtid = result.gtid {
+            // A commit counts as accepted when it completes for a live connection: one released
+            // after its connection was killed reaches no client.
+            if case .success(let result) = completion.result, let gtid = result.gtid, engine.hasSession(origin.session) {
                 observer?.nodeCommitted(node: context.name, shard: shard, gtid: gtid, term: primaryTerm, time: context.now)
             }
             context.send(.mysqlResult(connection: origin.connection, request: origin.request, result: completion.result), to: origin.client)
+            if running[origin.session] == completion.token {
+                running[origin.session] = nil
+                freed.append(origin.session)
+            }
+        }
+        for session in freed {
+            guard running[session] == nil, var waiting = queued[session], !waiting.isEmpty else { continue }
+            let next = waiting.removeFirst()
+            queued[session] = waiting.isEmpty ? nil : waiting
+            run(next, session: session, context)
         }
     }
 
@@ -213,14 +277,14 @@ final class MySQLNode: SimProcess {
         stream += 1
         lastConnectAttempt = context.now
         if lastHeard == .zero { lastHeard = context.now }
-        context.send(.binlogDump(stream: stream, have: storage.executed.union(storage.retrieved), semiSync: semiSyncReplica), to: id)
+        context.send(.binlogDump(stream: stream, have: storage.binlogged.union(storage.retrieved), semiSync: semiSyncReplica), to: id)
     }
 
     func receiveEvents(_ entries: [BinlogEntry], stream id: Int, from sender: ProcessID, _ context: ProcessContext<ClusterMessage>) {
         guard replicating, id == stream, let source = storage.replicationSource, context.process(named: source) == sender else { return }
         lastHeard = context.now
         var last: GTID?
-        for entry in entries where !storage.retrieved.contains(entry.gtid) && !storage.executed.contains(entry.gtid) {
+        for entry in entries where !storage.retrieved.contains(entry.gtid) && !storage.binlogged.contains(entry.gtid) {
             storage.receive(entry)
             lastSourceCommit = max(lastSourceCommit, entry.committedAt)
             last = entry.gtid
@@ -270,11 +334,11 @@ final class MySQLNode: SimProcess {
 
     var status: MySQLStatus {
         MySQLStatus(
-            serverID: storage.serverID, executed: storage.executed, retrieved: storage.retrieved, readOnly: engine.readOnly,
+            serverID: storage.serverID, executed: storage.binlogged, retrieved: storage.retrieved, readOnly: engine.readOnly,
             semiSyncPrimary: engine.semiSyncPrimary, semiSyncReplica: semiSyncReplica, replicationSource: storage.replicationSource,
             replicationRunning: replicating && replicationError == nil,
             sourceConnected: replicating && lastHeardRecently, replicationError: replicationError,
-            relayPending: storage.relayLog.count, lag: .zero, awaitingAck: engine.tokensAwaitingAck.count)
+            relayPending: storage.relayLog.count, lag: .zero, awaitingAck: engine.tokensAwaitingAck.count, startedAt: startedAt)
     }
 
     func admin(_ command: MySQLAdminCommand, request: Int, from sender: ProcessID, _ context: ProcessContext<ClusterMessage>) {

@@ -30,8 +30,12 @@ public final class MySQLStorage: DurableState {
     public internal(set) var syncedCount = 0
     /// Sync every commit (MySQL's `sync_binlog=1`); otherwise the node syncs periodically.
     public var syncEveryCommit = true
-    /// The GTIDs of the applied binlog entries.
+    /// The GTIDs of the applied binlog entries (their data is visible).
     public internal(set) var executed = GTIDSet()
+    /// The GTIDs of every binlog entry, applied or still waiting for a semi-sync ack: what
+    /// MySQL reports as `gtid_executed` (a commit joins it when it is written to the binlog,
+    /// before the ack), and what replicas and reparents compare.
+    public internal(set) var binlogged = GTIDSet()
     /// Entries received from the replication source and not yet applied.
     public internal(set) var relayLog: [BinlogEntry] = []
     /// Every GTID received from the source (applied or not).
@@ -118,6 +122,7 @@ public final class MySQLStorage: DurableState {
     /// in the database.
     func append(_ entry: BinlogEntry, applied: Bool) {
         binlog.append(entry)
+        binlogged.insert(entry.gtid)
         if applied {
             precondition(appliedCount == binlog.count - 1, "binlog entries applied out of order")
             appliedCount = binlog.count
@@ -200,7 +205,7 @@ public final class MySQLStorage: DurableState {
     /// Applies a transaction received from the replication source and logs it in this node's own
     /// binlog (MySQL's log_replica_updates), as the replica's SQL thread does.
     public func applyReplicated(_ entry: BinlogEntry) throws {
-        guard !executed.contains(entry.gtid) else { return }
+        guard !binlogged.contains(entry.gtid) else { return }
         try applyPending()
         try apply(entry.event)
         append(entry, applied: true)
@@ -235,6 +240,7 @@ public final class MySQLStorage: DurableState {
             toLose -= 1
         }
         executed = GTIDSet(binlog.prefix(appliedCount).map(\.gtid))
+        binlogged = GTIDSet(binlog.map(\.gtid))
         syncedCount = min(syncedCount, binlog.count)
     }
 

@@ -1,0 +1,158 @@
+import Scenarios
+import SimCluster
+import SimCore
+import Testing
+
+@Suite struct ClusterScenarioLoaderTests {
+    static let cluster = """
+        duration: 10s
+        cluster:
+          cells: [zone1, zone2]
+          keyspaces:
+            - name: commerce
+              shards: 2
+              replicas: 1
+              rdonly: 1
+              durability: none
+              schema: |
+                CREATE TABLE orders (id BIGINT PRIMARY KEY, v VARCHAR(32));
+          orchestrator: {detection_delay: 3s, poll_interval: 250ms, automatic_recovery: false}
+          mysql: {lock_wait_timeout: 5s, semi_sync_timeout: 1s, apply_delay: 2ms, sync_interval: 100ms}
+          tablet: {pool_size: 2, transaction_pool_size: 3, query_timeout: 1s, transaction_timeout: 4s}
+        workload:
+          - writer: {keyspace: commerce, shard: "-80", table: orders, clients: 3, interval: 10ms}
+
+        """
+
+    func error(_ text: String) -> ScenarioError? {
+        do {
+            _ = try ScenarioLoader.parse(text, file: "s.yaml")
+            return nil
+        } catch let error as ScenarioError {
+            return error
+        } catch {
+            Issue.record("unexpected error type \(error)")
+            return nil
+        }
+    }
+
+    @Test func readsEveryClusterField() throws {
+        let scenario = try ScenarioLoader.parse(Self.cluster + """
+            faults:
+              - {at: 1s, crash_host: {host: zone1-0000000101, lose_unsynced: 2}}
+              - {at: 2s, restart_host: zone1-0000000101}
+              - {at: 3s, reparent: {kind: prs, keyspace: commerce, shard: "80-", new_primary: zone1-0000000105}}
+              - {at: 4s, crash: zone1-0000000101-mysqld}
+            """, file: "s.yaml")
+        guard case .cluster(let cluster) = scenario.system else { Issue.record("not a cluster"); return }
+        let spec = cluster.spec
+        #expect(spec.cells == ["zone1", "zone2"])
+        #expect(spec.keyspaces[0].shards == ["-80", "80-"])
+        #expect(spec.keyspaces[0].replicas == 1 && spec.keyspaces[0].rdonly == 1)
+        #expect(spec.keyspaces[0].durability == .none)
+        #expect(spec.orchestrator.detectionDelay == .seconds(3) && spec.orchestrator.pollInterval == .milliseconds(250))
+        #expect(!spec.orchestrator.automaticRecovery)
+        #expect(spec.mysql.lockWaitTimeout == .seconds(5) && spec.mysql.semiSyncTimeout == .seconds(1))
+        #expect(spec.mysql.applyDelay == .milliseconds(2) && spec.mysql.syncInterval == .milliseconds(100))
+        #expect(spec.tablet.poolSize == 2 && spec.tablet.transactionPoolSize == 3)
+        #expect(spec.tablet.queryTimeout == .seconds(1) && spec.tablet.transactionTimeout == .seconds(4))
+        #expect(cluster.clientNames == ["client-1", "client-2", "client-3"])
+        // Tablets alternate over the cells, the primary of each shard first.
+        let layout = ClusterLayout(spec)
+        #expect(layout.tablets.map(\.alias) == ["zone1-0000000101", "zone2-0000000102", "zone1-0000000103",
+                                                "zone2-0000000104", "zone1-0000000105", "zone2-0000000106"])
+        #expect(scenario.faults.map(\.action) == [
+            .crashHost("zone1-0000000101", losingUnsynced: 2),
+            .restartHost("zone1-0000000101"),
+            .reparent(ReparentRequest(kind: .planned, keyspace: "commerce", shard: "80-", newPrimary: "zone1-0000000105")),
+            .fault(.crash("zone1-0000000101-mysqld", losingUnsynced: 0)),
+        ])
+        #expect(scenario.checks.isEmpty)
+        #expect(CheckerRegistry.checkNames(for: scenario.system) == ["single_primary", "durability", "convergence", "liveness"])
+    }
+
+    @Test(arguments: [
+        ("shards: 2", "shards: [-80, 90-]", "shards -80 and 90- leave a gap or overlap"),
+        ("shards: 2", "shards: [-80]", "a single shard must cover the whole key space"),
+        ("shards: 2", "shards: [-80, c0-]", "leave a gap or overlap"),
+        ("shards: 2", "shards: [40-80, 80-]", "the shards do not cover the whole key space"),
+        ("shards: 2", "shards: [-8x, 80-]", "'-8x' is not a valid shard name"),
+        ("shards: 2", "shards: 300", "between 1 and 256"),
+        ("durability: none", "durability: paxos", "unknown durability policy 'paxos'"),
+        ("replicas: 1\n      rdonly: 1\n      durability: none", "replicas: 0\n      rdonly: 1\n      durability: semi_sync", "needs at least one replica"),
+        ("cells: [zone1, zone2]", "cells: [zone-1]", "must use letters, digits and '_'"),
+        ("table: orders", "table: order_lines", "has no table 'order_lines'"),
+        ("shard: \"-80\"", "shard: \"0\"", "has no shard '0'"),
+        ("v VARCHAR(32)", "w VARCHAR(32)", "needs columns 'id' and 'v'"),
+        ("CREATE TABLE orders", "CREATE TABEL orders", "schema line 1"),
+        ("pool_size: 2,", "pool_size: 0,", "pool_size"),
+        ("detection_delay: 3s", "detection_delay: soon", "must be a duration"),
+    ])
+    func badClusterFilesAreRefusedWithAReason(original: String, replacement: String, message: String) {
+        let text = Self.cluster.replacingOccurrences(of: original, with: replacement)
+        #expect(text != Self.cluster, "the test's text did not change")
+        let error = error(text)
+        #expect(error?.message.contains(message) == true, "\(error.map { "\($0)" } ?? "accepted")")
+        #expect(error?.location != nil)
+    }
+
+    @Test(arguments: [
+        ("  - {at: 1s, crash_host: zone9-0000000101}", "'zone9-0000000101' is not a tablet of the cluster (did you mean 'zone1-0000000101'?)"),
+        ("  - {at: 1s, reparent: {kind: XRS, keyspace: commerce, shard: \"-80\"}}", "'kind' must be PRS (planned) or ERS (emergency)"),
+        ("  - {at: 1s, reparent: {kind: ERS, keyspace: commerce, shard: \"0\"}}", "the cluster has no shard commerce/0"),
+        ("  - {at: 1s, reparent: {kind: PRS, keyspace: commerce, shard: \"-80\", new_primary: zone1-0000000105}}", "is not a tablet of commerce/-80"),
+        ("  - {at: 1s, crash: gate-1}", "'gate-1' is not a process"),
+    ])
+    func badClusterFaultsAreRefused(fault: String, message: String) {
+        let error = error(Self.cluster + "faults:\n" + fault + "\n")
+        #expect(error?.message.contains(message) == true, "\(error.map { "\($0)" } ?? "accepted")")
+        #expect(error?.location?.line == 18)
+    }
+
+    @Test func clusterFieldsNeedACluster() {
+        let kernel = "duration: 5s\nprocesses:\n  - {name: e, kind: echo}\n"
+        #expect(error(kernel + "workload:\n  - writer: {keyspace: k, shard: '0', table: t}\n")?.message.contains("'workload' goes with 'cluster'") == true)
+        #expect(error(kernel + "faults:\n  - {at: 1s, restart_host: e}\n")?.message.contains("needs a cluster scenario") == true)
+        #expect(error(Self.cluster + "processes:\n  - {name: e, kind: echo}\n")?.message.contains("not both") == true)
+    }
+}
+
+/// `exercises:` makes a run that misses its mechanism fail, whatever else it finds.
+@Suite struct CoverageTests {
+    func primaryCrash() throws -> Scenario {
+        try ScenarioLoader.load(path: Paths.scenarios.appendingPathComponent("primary-crash-ers.yaml").path)
+    }
+
+    @Test func aMechanismThatNeverRanIsAViolation() throws {
+        var scenario = try primaryCrash()
+        scenario.exercises = [.ersCompleted, .prsCompleted]
+        let report = ScenarioRunner.run(scenario)
+        #expect(!report.asExpected)
+        #expect(report.verdict.violations.first?.checker == "coverage")
+        #expect(report.verdict.violations.first?.message.contains("never reached prs.completed") == true)
+        #expect(report.verdict.violations.count == 1)
+        #expect(report.marks.contains { $0.name == "ers.completed" && $0.count == 1 })
+    }
+
+    @Test func aMissedMechanismSpoilsAnExpectedViolationToo() {
+        let found = Verdict.violation([Violation(checker: "coverage", message: "x"), Violation(checker: "durability", message: "y")])
+        #expect(!found.matches(.violation("durability")))
+        #expect(!found.matches(.violation(nil)))
+        #expect(found.matches(.violation("coverage")))
+    }
+
+    @Test func exercisesNameKnownMechanismsOfAClusterOnly() {
+        let cluster = ClusterScenarioLoaderTests.cluster
+        let kernel = "duration: 5s\nprocesses:\n  - {name: e, kind: echo}\n"
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.parse(kernel + "exercises: [ers.completed]\n", file: "s.yaml") }
+        do {
+            _ = try ScenarioLoader.parse(cluster + "exercises: [ers.complete]\n", file: "s.yaml")
+            Issue.record("accepted an unknown mechanism")
+        } catch let error as ScenarioError {
+            #expect(error.message.contains("did you mean 'ers.completed'?"))
+            #expect(error.location?.line == 17)
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+}
