@@ -9,25 +9,9 @@ extension Connection {
     /// Registers (or replaces) the scalar function `name` taking `argumentCount` arguments (-1 for
     /// any). `deterministic` lets SQLite use it in indexes and factor constant calls out.
     public func createFunction(_ name: String, argumentCount: Int32, deterministic: Bool = true, _ body: @escaping ScalarFunction) throws {
-        let box = FunctionBox(body)
-        retain(box)
-        var flags = SQLITE_UTF8
-        if deterministic { flags |= SQLITE_DETERMINISTIC }
-        let code = sqlite3_create_function_v2(
-            handle, name, argumentCount, flags, Unmanaged.passUnretained(box).toOpaque(),
-            { context, count, values in
-                let box = Unmanaged<FunctionBox>.fromOpaque(sqlite3_user_data(context)!).takeUnretainedValue()
-                var arguments: [SQLiteValue] = []
-                arguments.reserveCapacity(Int(count))
-                for i in 0..<Int(count) { arguments.append(SQLiteValue(values?[i])) }
-                do {
-                    setResult(try box.body(arguments), context)
-                } catch {
-                    let message = "\(error)"
-                    sqlite3_result_error(context, message, Int32(message.utf8.count))
-                }
-            }, nil, nil, nil)
-        guard code == SQLITE_OK else { throw SQLiteError.last(handle, code: code) }
+        try createFastFunction(name, argumentCount: argumentCount, deterministic: deterministic) { arguments in
+            .value(try body((0..<arguments.count).map { arguments[$0] }))
+        }
     }
 
     /// Registers the collation `name`: `compare` orders two UTF-8 texts (<0, 0, >0).
@@ -45,11 +29,6 @@ extension Connection {
             }, nil)
         guard code == SQLITE_OK else { throw SQLiteError.last(handle, code: code) }
     }
-}
-
-final class FunctionBox {
-    let body: Connection.ScalarFunction
-    init(_ body: @escaping Connection.ScalarFunction) { self.body = body }
 }
 
 final class CollationBox {
@@ -71,7 +50,7 @@ func setResult(_ value: SQLiteValue, _ context: OpaquePointer?) {
 
 /// The arguments of a function call, read in place (no array is built).
 public struct FunctionArguments {
-    let count: Int
+    public let count: Int
     let values: UnsafeMutablePointer<OpaquePointer?>?
 
     public var isEmpty: Bool { count == 0 }

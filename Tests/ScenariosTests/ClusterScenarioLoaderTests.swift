@@ -24,17 +24,7 @@ import Testing
 
         """
 
-    func error(_ text: String) -> ScenarioError? {
-        do {
-            _ = try ScenarioLoader.parse(text, file: "s.yaml")
-            return nil
-        } catch let error as ScenarioError {
-            return error
-        } catch {
-            Issue.record("unexpected error type \(error)")
-            return nil
-        }
-    }
+    func error(_ text: String) -> ScenarioError? { loaderError(text) }
 
     @Test func readsEveryClusterField() throws {
         let scenario = try ScenarioLoader.parse(Self.cluster + """

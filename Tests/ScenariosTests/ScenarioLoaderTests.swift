@@ -10,17 +10,7 @@ import Testing
           - {name: ping-1, kind: ping, target: echo-1}
         """
 
-    func error(_ text: String) -> ScenarioError? {
-        do {
-            _ = try ScenarioLoader.parse(text, file: "s.yaml")
-            return nil
-        } catch let error as ScenarioError {
-            return error
-        } catch {
-            Issue.record("unexpected error type \(error)")
-            return nil
-        }
-    }
+    func error(_ text: String) -> ScenarioError? { loaderError(text) }
 
     @Test func loadsAMinimalScenarioWithDefaults() throws {
         let scenario = try ScenarioLoader.parse(Self.minimal, file: "dir/minimal.yaml")

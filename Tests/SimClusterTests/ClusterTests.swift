@@ -58,15 +58,21 @@ extension ClusterTests {
         #expect(cluster.observer.count(.tabletRejoined) + cluster.observer.count(.tabletDrainedErrant) >= 1)
     }
 
-    @Test func primaryCrashUnderAsyncReplicationLosesAcknowledgedWrites() throws {
-        let (cluster, _) = try cluster(seed: 4, durability: .none)
+    /// The replicas stop hearing from the primary (clients still get their acks), then the
+    /// primary's host dies and VTOrc runs an ERS.
+    func laggingPrimaryCrashes(durability: DurabilityPolicy) throws -> (Cluster, WriteHistory) {
+        let (cluster, history) = try cluster(seed: 4, durability: durability)
         let old = cluster.host("zone1-0000000101")
         let replicas = cluster.host("zone1-0000000102") + cluster.host("zone1-0000000103")
-        // The replicas stop hearing from the primary; clients still get their acks.
         cluster.simulation.schedule(.partition(name: "lag", sideA: old, sideB: replicas, oneWay: true), at: seconds(2))
         cluster.crashHost("zone1-0000000101", at: seconds(3))
         cluster.simulation.schedule(.heal(name: "lag"), at: seconds(3))
         cluster.simulation.run(until: seconds(10))
+        return (cluster, history)
+    }
+
+    @Test func primaryCrashUnderAsyncReplicationLosesAcknowledgedWrites() throws {
+        let (cluster, _) = try laggingPrimaryCrashes(durability: .none)
         #expect(cluster.observer.count(.ersCompleted) == 1)
         let findings = ClusterInvariants.durability(cluster)
         #expect(findings.count == 1, "\(findings)")
@@ -74,13 +80,7 @@ extension ClusterTests {
     }
 
     @Test func theSamePartitionUnderSemiSyncLosesNothing() throws {
-        let (cluster, history) = try cluster(seed: 4, durability: .semiSync)
-        let old = cluster.host("zone1-0000000101")
-        let replicas = cluster.host("zone1-0000000102") + cluster.host("zone1-0000000103")
-        cluster.simulation.schedule(.partition(name: "lag", sideA: old, sideB: replicas, oneWay: true), at: seconds(2))
-        cluster.crashHost("zone1-0000000101", at: seconds(3))
-        cluster.simulation.schedule(.heal(name: "lag"), at: seconds(3))
-        cluster.simulation.run(until: seconds(10))
+        let (cluster, history) = try laggingPrimaryCrashes(durability: .semiSync)
         #expect(cluster.observer.count(.ersCompleted) == 1)
         #expect(ClusterInvariants.durability(cluster).isEmpty)
         #expect(history.acknowledged.count > 50)

@@ -86,9 +86,9 @@ struct NodeBenchmark {
             for i in 0..<statements {
                 let step = workload.steps[i % workload.steps.count]
                 let statement = try db.prepare(step.sql)
-                try statement.bind(step.bindings(i).map(\.sqliteValue))
+                try statement.bind(step.bindings(i).map(\.sqlite))
                 var rows: [[SQLValue]] = []
-                while try statement.step() { rows.append(statement.row().map(SQLValue.init(sqlite:))) }
+                while try statement.step() { rows.append(statement.row().map(SQLValue.init)) }
                 statement.reset()
                 _ = rows
             }
@@ -99,25 +99,3 @@ struct NodeBenchmark {
 }
 
 enum NodeBenchmarkError: Error { case failed(String, String) }
-
-extension SQLValue {
-    var sqliteValue: SQLiteValue {
-        switch self {
-        case .null: .null
-        case .integer(let v): .integer(v)
-        case .real(let d): .real(d)
-        case .text(let s): .text(s)
-        case .bytes(let b): .blob(b)
-        }
-    }
-
-    init(sqlite value: SQLiteValue) {
-        switch value {
-        case .null: self = .null
-        case .integer(let v): self = .integer(v)
-        case .real(let d): self = .real(d)
-        case .text(let s): self = .text(s)
-        case .blob(let b): self = .bytes(b)
-        }
-    }
-}
