@@ -36,6 +36,19 @@ import Testing
     }
 }
 
+extension ScenarioLibraryTests {
+    /// The cluster swarm's own seed fails over and fences the old primary: its pass is not vacuous.
+    @Test func clusterSwarmSeedOneFailsOverAndFences() throws {
+        let scenario = try ScenarioLoader.load(path: Paths.scenarios.appendingPathComponent("cluster-swarm.yaml").path)
+        let report = ScenarioRunner.run(scenario)
+        #expect(report.verdict == .pass)
+        let marks = Dictionary(uniqueKeysWithValues: report.marks.map { ($0.name, $0.count) })
+        for mark in ["vtorc.dead_primary", "ers.completed", "tablet.fenced"] {
+            #expect((marks[mark] ?? 0) >= 1, "\(mark) never ran: \(report.marks)")
+        }
+    }
+}
+
 @Suite struct CheckerTests {
     func run(_ text: String, seed: UInt64? = nil) throws -> RunReport {
         ScenarioRunner.run(try ScenarioLoader.parse(text, file: "t.yaml"), seed: seed)
