@@ -1,0 +1,78 @@
+/// Where a query or a row goes in a keyspace, before shards are chosen (`go/vt/key/destination.go`).
+public enum Destination: Sendable, Hashable {
+    /// No shard: the value maps nowhere (NULL on a hash vindex, a non-numeric text).
+    case none
+    /// The one shard whose range holds the keyspace id.
+    case keyspaceID([UInt8])
+    /// Every shard whose range intersects.
+    case keyRange(KeyRange)
+    case allShards
+    /// A shard named by the user (`USE ks/-80`, `ks:-80`).
+    case shard(String)
+}
+
+/// A keyspace's serving shards with their ranges, in the order the serving graph lists them.
+public struct ShardMap: Sendable {
+    public struct Shard: Sendable, Hashable {
+        public let name: String
+        public let range: KeyRange
+    }
+
+    public let keyspace: String
+    public let shards: [Shard]
+
+    /// The shards named, in order; names that are not valid shard names are refused.
+    public init?(keyspace: String, shardNames: [String]) {
+        var shards: [Shard] = []
+        for name in shardNames {
+            guard let range = KeyRange(shardName: name) else { return nil }
+            shards.append(Shard(name: name, range: range))
+        }
+        self.keyspace = keyspace
+        self.shards = shards
+    }
+
+    /// The shards a destination reaches, in serving order. A keyspace id that no shard holds is
+    /// an error, as in Vitess ("KeyspaceId ... didn't match any shards").
+    public func resolve(_ destination: Destination) throws(DestinationError) -> [String] {
+        switch destination {
+        case .none:
+            return []
+        case .allShards:
+            return shards.map(\.name)
+        case .keyspaceID(let id):
+            // The first shard whose range holds it (GetShardForKeyspaceID).
+            guard let shard = shards.first(where: { $0.range.contains(id) }) else {
+                throw DestinationError.noShard(keyspace: keyspace, keyspaceID: id)
+            }
+            return [shard.name]
+        case .keyRange(let range):
+            return shards.filter { $0.range.intersects(range) }.map(\.name)
+        case .shard(let name):
+            guard shards.contains(where: { $0.name == name }) else { throw DestinationError.unknownShard(keyspace: keyspace, shard: name) }
+            return [name]
+        }
+    }
+
+    /// The shards several destinations reach together, each once, in serving order.
+    public func resolve(_ destinations: [Destination]) throws(DestinationError) -> [String] {
+        var chosen: Set<String> = []
+        for destination in destinations { chosen.formUnion(try resolve(destination)) }
+        return shards.map(\.name).filter(chosen.contains)
+    }
+}
+
+/// A destination that reaches no serving shard.
+public enum DestinationError: Error, Sendable, Equatable, CustomStringConvertible {
+    case noShard(keyspace: String, keyspaceID: [UInt8])
+    case unknownShard(keyspace: String, shard: String)
+
+    public var description: String {
+        switch self {
+        case .noShard(let keyspace, let id):
+            "KeyspaceId \(id.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()) didn't match any shards in keyspace \(keyspace)"
+        case .unknownShard(let keyspace, let shard):
+            "keyspace \(keyspace) has no shard \(shard)"
+        }
+    }
+}
