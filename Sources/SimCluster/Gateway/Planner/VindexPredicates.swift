@@ -1,0 +1,129 @@
+import SQLSyntax
+
+/// How a route reaches a sharded table's shards, as Vitess's route opcodes name the single-table
+/// cases (`go/vt/vtgate/engine/routing.go`).
+public enum RouteVariant: String, Sendable, Hashable {
+    case equalUnique = "EqualUnique"
+    case equal = "Equal"
+    case `in` = "IN"
+    case scatter = "Scatter"
+    case none = "None"
+    case reference = "Reference"
+    case unsharded = "Unsharded"
+}
+
+/// The vindex a WHERE clause lets a route use, and the values it routes by.
+public struct VindexRoute: Sendable, Equatable {
+    public var variant: RouteVariant
+    public var vindex: String?
+    /// The value expressions (one for Equal/EqualUnique, several for IN).
+    public var values: [SQLExpression]
+}
+
+/// Finds, in a WHERE clause over one sharded table, the cheapest vindex predicate (Vitess's
+/// `operators/sharded_routing.go`): `col = v` gives Equal (EqualUnique for a unique vindex),
+/// `col IN (...)` and ORs of equalities on one column give IN, a comparison with a literal NULL
+/// makes the query return nothing (None), and anything else scatters.
+public struct VindexPredicates {
+    let keyspace: KeyspaceVSchema
+    let table: TableVSchema
+    /// The names the query uses for the table (its alias, or its name).
+    let qualifiers: Set<String>
+
+    public init(keyspace: KeyspaceVSchema, table: TableVSchema, qualifiers: Set<String>) {
+        self.keyspace = keyspace
+        self.table = table
+        self.qualifiers = Set(qualifiers.map { $0.lowercased() })
+    }
+
+    public func route(for whereClause: SQLExpression?) -> VindexRoute {
+        guard let whereClause else { return VindexRoute(variant: .scatter, vindex: nil, values: []) }
+        var best: VindexRoute?
+        var bestCost = Int.max
+        for conjunct in Self.conjuncts(whereClause) {
+            if Self.comparesWithNull(conjunct) { return VindexRoute(variant: .none, vindex: nil, values: []) }
+            guard let candidate = candidate(conjunct) else { continue }
+            let cost = rank(candidate)
+            if cost < bestCost {
+                best = candidate
+                bestCost = cost
+            }
+        }
+        return best ?? VindexRoute(variant: .scatter, vindex: nil, values: [])
+    }
+
+    /// Lower is better: the vindex's cost first, then a single value before a list.
+    func rank(_ route: VindexRoute) -> Int {
+        let cost = route.vindex.flatMap { keyspace.vindexes[$0]?.kind.cost } ?? 1000
+        return cost * 10 + (route.variant == .in ? 1 : 0)
+    }
+
+    static func conjuncts(_ expression: SQLExpression) -> [SQLExpression] {
+        if case .binary(.and, let a, let b) = expression { return conjuncts(a) + conjuncts(b) }
+        return [expression]
+    }
+
+    static func disjuncts(_ expression: SQLExpression) -> [SQLExpression] {
+        if case .binary(.or, let a, let b) = expression { return disjuncts(a) + disjuncts(b) }
+        return [expression]
+    }
+
+    /// `x = NULL` (and the other comparisons) is never true.
+    static func comparesWithNull(_ expression: SQLExpression) -> Bool {
+        switch expression {
+        case .binary(let op, let a, let b) where [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op):
+            return a == .literal(.null) || b == .literal(.null)
+        default:
+            return false
+        }
+    }
+
+    /// The single-column vindex on `column`, if any (the cheapest when several).
+    func vindex(on column: ColumnName) -> (name: String, definition: VindexDefinition)? {
+        if let qualifier = column.table?.name, !qualifiers.contains(qualifier.lowercased()) { return nil }
+        let name = column.name.lowercased()
+        return table.columnVindexes
+            .filter { $0.columns.count == 1 && $0.columns[0].lowercased() == name }
+            .compactMap { cv in keyspace.vindexes[cv.vindex].map { (cv.vindex, $0) } }
+            .min { $0.definition.kind.cost < $1.definition.kind.cost }
+    }
+
+    /// A value that can route: a literal or a bind variable (not a column or an expression).
+    static func isRoutingValue(_ expression: SQLExpression) -> Bool {
+        switch expression {
+        case .literal(let l): l != .null
+        case .parameter: true
+        case .unary(.minus, .literal(.integer)), .unary(.minus, .literal(.decimal)): true
+        default: false
+        }
+    }
+
+    func candidate(_ conjunct: SQLExpression) -> VindexRoute? {
+        switch conjunct {
+        case .binary(.equal, .column(let c), let v) where Self.isRoutingValue(v),
+             .binary(.equal, let v, .column(let c)) where Self.isRoutingValue(v):
+            guard let (name, definition) = vindex(on: c) else { return nil }
+            return VindexRoute(variant: definition.kind.isUnique ? .equalUnique : .equal, vindex: name, values: [v])
+        case .binary(.equal, .tuple(let columns), .tuple(let values)) where columns.count == values.count:
+            // (a, b) = (1, 2) is a = 1 AND b = 2.
+            let pairs = zip(columns, values).map { SQLExpression.binary(.equal, $0, $1) }
+            return pairs.compactMap(candidate).min { rank($0) < rank($1) }
+        case .inList(.column(let c), let list, negated: false) where list.allSatisfy(Self.isRoutingValue):
+            guard let (name, _) = vindex(on: c) else { return nil }
+            return VindexRoute(variant: .in, vindex: name, values: list)
+        case .binary(.or, _, _):
+            // Every branch must pin the same vindex: their values together route as IN.
+            var vindexName: String?
+            var values: [SQLExpression] = []
+            for branch in Self.disjuncts(conjunct) {
+                let routes = Self.conjuncts(branch).compactMap(candidate).filter { $0.variant != .none }
+                guard let route = routes.first(where: { vindexName == nil || $0.vindex == vindexName }), route.vindex != nil else { return nil }
+                vindexName = route.vindex
+                values += route.values
+            }
+            return VindexRoute(variant: .in, vindex: vindexName, values: values)
+        default:
+            return nil
+        }
+    }
+}
