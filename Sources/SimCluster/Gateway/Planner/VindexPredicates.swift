@@ -40,8 +40,10 @@ public struct VindexPredicates {
         guard let whereClause else { return VindexRoute(variant: .scatter, vindex: nil, values: []) }
         var best: VindexRoute?
         var bestCost = Int.max
-        for conjunct in Self.conjuncts(whereClause) {
-            if Self.comparesWithNull(conjunct) { return VindexRoute(variant: .none, vindex: nil, values: []) }
+        for conjunct in Self.conjuncts(Self.withoutFalseBranches(whereClause)) {
+            if Self.comparesWithNull(conjunct) || Self.constantTruth(conjunct) == false {
+                return VindexRoute(variant: .none, vindex: nil, values: [])
+            }
             guard let candidate = candidate(conjunct) else { continue }
             let cost = rank(candidate)
             if cost < bestCost {
@@ -68,13 +70,66 @@ public struct VindexPredicates {
         return [expression]
     }
 
-    /// `x = NULL` (and the other comparisons) is never true.
+    /// `x = NULL` (and the other comparisons), `x IN (NULL)` and `x NOT IN (NULL, ...)` are never true.
     static func comparesWithNull(_ expression: SQLExpression) -> Bool {
         switch expression {
         case .binary(let op, let a, let b) where [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op):
             return a == .literal(.null) || b == .literal(.null)
+        case .inList(_, let list, negated: true):
+            return list.contains(.literal(.null))
+        case .inList(_, let list, negated: false):
+            return !list.isEmpty && list.allSatisfy { $0 == .literal(.null) }
         default:
             return false
+        }
+    }
+
+    /// The truth of a condition over literals alone (`1 = 0`, `1 IN ('aa', 'bb')`), when known.
+    static func constantTruth(_ expression: SQLExpression) -> Bool? {
+        func number(_ e: SQLExpression) -> Double? {
+            switch e {
+            case .literal(.integer(let v)): Double(v)
+            case .literal(.decimal(let t)): Double(t)
+            case .literal(.float(let d)): d
+            case .literal(.string(let s)): MySQLNumbers.prefix(s).number.double
+            case .unary(.minus, let x): number(x).map { -$0 }
+            default: nil
+            }
+        }
+        switch expression {
+        case .binary(let op, let a, let b):
+            guard let x = number(a), let y = number(b) else { return nil }
+            switch op {
+            case .equal: return x == y
+            case .notEqual: return x != y
+            case .less: return x < y
+            case .lessOrEqual: return x <= y
+            case .greater: return x > y
+            case .greaterOrEqual: return x >= y
+            default: return nil
+            }
+        case .inList(let x, let list, let negated):
+            guard let v = number(x) else { return nil }
+            let values = list.map(number)
+            guard values.allSatisfy({ $0 != nil }) else { return nil }
+            return values.contains(v) != negated
+        default:
+            return nil
+        }
+    }
+
+    /// The condition with OR branches that are constantly false dropped (`id = 1 OR 1 = 0`).
+    static func withoutFalseBranches(_ expression: SQLExpression) -> SQLExpression {
+        switch expression {
+        case .binary(.or, let a, let b):
+            let (x, y) = (withoutFalseBranches(a), withoutFalseBranches(b))
+            if constantTruth(x) == false { return y }
+            if constantTruth(y) == false { return x }
+            return .binary(.or, x, y)
+        case .binary(.and, let a, let b):
+            return .binary(.and, withoutFalseBranches(a), withoutFalseBranches(b))
+        default:
+            return expression
         }
     }
 
@@ -85,15 +140,18 @@ public struct VindexPredicates {
         return table.columnVindexes
             .filter { $0.columns.count == 1 && $0.columns[0].lowercased() == name }
             .compactMap { cv in keyspace.vindexes[cv.vindex].map { (cv.vindex, $0) } }
+            // A write-only lookup is being backfilled: it cannot route reads yet.
+            .filter { $0.1.params["write_only"] != "true" }
             .min { $0.definition.kind.cost < $1.definition.kind.cost }
     }
 
-    /// A value that can route: a literal or a bind variable (not a column or an expression).
+    /// A value that can route: a literal, a bind variable, or arithmetic on them (no columns).
     static func isRoutingValue(_ expression: SQLExpression) -> Bool {
         switch expression {
         case .literal(let l): l != .null
         case .parameter: true
-        case .unary(.minus, .literal(.integer)), .unary(.minus, .literal(.decimal)): true
+        case .unary(.minus, let x): isRoutingValue(x)
+        case .binary(let op, let a, let b) where [.add, .subtract, .multiply].contains(op): isRoutingValue(a) && isRoutingValue(b)
         default: false
         }
     }
@@ -110,7 +168,7 @@ public struct VindexPredicates {
             return pairs.compactMap(candidate).min { rank($0) < rank($1) }
         case .inList(.column(let c), let list, negated: false) where list.allSatisfy(Self.isRoutingValue):
             guard let (name, _) = vindex(on: c) else { return nil }
-            return VindexRoute(variant: .in, vindex: name, values: list)
+            return Self.deduplicated(VindexRoute(variant: .in, vindex: name, values: list), keyspace: keyspace)
         case .binary(.or, _, _):
             // Every branch must pin the same vindex: their values together route as IN.
             var vindexName: String?
@@ -121,9 +179,19 @@ public struct VindexPredicates {
                 vindexName = route.vindex
                 values += route.values
             }
-            return VindexRoute(variant: .in, vindex: vindexName, values: values)
+            return Self.deduplicated(VindexRoute(variant: .in, vindex: vindexName, values: values), keyspace: keyspace)
         default:
             return nil
         }
+    }
+
+    /// An IN whose values are all the same is an equality.
+    static func deduplicated(_ route: VindexRoute, keyspace: KeyspaceVSchema) -> VindexRoute {
+        var unique: [SQLExpression] = []
+        for v in route.values where !unique.contains(v) { unique.append(v) }
+        guard unique.count == 1, let vindex = route.vindex, let kind = keyspace.vindexes[vindex]?.kind else {
+            return VindexRoute(variant: route.variant, vindex: route.vindex, values: unique)
+        }
+        return VindexRoute(variant: kind.isUnique ? .equalUnique : .equal, vindex: vindex, values: unique)
     }
 }

@@ -1,0 +1,165 @@
+import SQLSyntax
+
+/// A statement's route when one route answers it: its operator (Route for queries, Insert,
+/// Update, Delete), variant, keyspace and vindex values, as Vitess's plans describe them.
+public struct SingleRoute: Sendable, Equatable {
+    public enum Operator: String, Sendable { case route = "Route", insert = "Insert", update = "Update", delete = "Delete" }
+
+    public var `operator`: Operator
+    /// Route variant; for inserts `Sharded` or `Unsharded`.
+    public var variant: String
+    public var keyspace: String
+    public var vindex: String?
+    public var values: [SQLExpression]
+}
+
+/// What the planner does not handle (yet), by name: never a guessed route.
+public struct PlanError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+    static func unsupported(_ what: String) -> PlanError { PlanError("VT12001: unsupported: \(what)") }
+}
+
+/// Plans statements that touch one table (or tables of one unsharded keyspace) into one route.
+/// Joins across sharded tables, subqueries, unions and the like are refused by name for now.
+public struct SingleRoutePlanner {
+    public let vschema: VSchema
+    /// The keyspace of unqualified names that no other keyspace claims.
+    public let defaultKeyspace: String?
+
+    public init(vschema: VSchema, defaultKeyspace: String? = nil) {
+        self.vschema = vschema
+        self.defaultKeyspace = defaultKeyspace
+    }
+
+    /// The keyspace and table a name refers to.
+    func resolve(_ name: TableName) throws(PlanError) -> (KeyspaceVSchema, TableVSchema?) {
+        if let qualifier = name.qualifier {
+            guard let keyspace = vschema.keyspaces[qualifier] else { throw PlanError("VT05003: unknown database '\(qualifier)' in vschema") }
+            if !keyspace.sharded { return (keyspace, keyspace.tables[name.name]) }
+            guard let table = keyspace.tables[name.name] else { throw PlanError("VT05004: table '\(name.name)' does not exist") }
+            return (keyspace, table)
+        }
+        let owners = vschema.keyspaceNames.compactMap { ks -> (KeyspaceVSchema, TableVSchema)? in
+            guard let keyspace = vschema.keyspaces[ks], let table = keyspace.tables[name.name] else { return nil }
+            return (keyspace, table)
+        }
+        if owners.count == 1 { return (owners[0].0, owners[0].1) }
+        if let defaultKeyspace, let keyspace = vschema.keyspaces[defaultKeyspace] {
+            if let table = keyspace.tables[name.name] { return (keyspace, table) }
+            if !keyspace.sharded { return (keyspace, nil) }
+        }
+        if owners.count > 1 { throw PlanError("ambiguous table reference: \(name.name)") }
+        throw PlanError("table \(name.name) not found")
+    }
+
+    public func plan(_ statement: SQLStatement) throws(PlanError) -> SingleRoute {
+        switch statement {
+        case .select(.select(let select)):
+            guard select.from.count == 1, case .table(let name, let alias) = select.from[0] else {
+                throw .unsupported("a query over several tables, a join or a derived table")
+            }
+            guard !Self.hasSubquery(select) else { throw .unsupported("a subquery") }
+            return try route(.route, name, alias: alias, whereClause: select.whereClause)
+        case .select(.compound):
+            throw .unsupported("UNION")
+        case .update(let update):
+            return try route(.update, update.table, alias: update.alias, whereClause: update.whereClause)
+        case .delete(let delete):
+            return try route(.delete, delete.table, alias: delete.alias, whereClause: delete.whereClause)
+        case .insert(let insert):
+            let (keyspace, table) = try resolve(insert.table)
+            guard keyspace.sharded, let table else {
+                return SingleRoute(operator: .insert, variant: "Unsharded", keyspace: keyspace.name, vindex: nil, values: [])
+            }
+            if table.kind == .reference { throw .unsupported("an insert into a sharded keyspace's reference table") }
+            return SingleRoute(operator: .insert, variant: "Sharded", keyspace: keyspace.name, vindex: table.columnVindexes.first?.vindex, values: [])
+        default:
+            throw .unsupported("this statement")
+        }
+    }
+
+    func route(_ op: SingleRoute.Operator, _ name: TableName, alias: String?, whereClause: SQLExpression?) throws(PlanError) -> SingleRoute {
+        let (keyspace, table) = try resolve(name)
+        guard keyspace.sharded, let table else {
+            return SingleRoute(operator: op, variant: RouteVariant.unsharded.rawValue, keyspace: keyspace.name, vindex: nil, values: [])
+        }
+        if table.kind == .reference {
+            // A reference table with a source lives in the source's (unsharded) keyspace.
+            if let source = table.source, let dot = source.firstIndex(of: "."),
+               let sourceKeyspace = vschema.keyspaces[String(source[..<dot])], !sourceKeyspace.sharded {
+                return SingleRoute(operator: op, variant: RouteVariant.unsharded.rawValue, keyspace: sourceKeyspace.name, vindex: nil, values: [])
+            }
+            guard op == .route else { throw .unsupported("a write to a reference table of a sharded keyspace") }
+            return SingleRoute(operator: op, variant: RouteVariant.reference.rawValue, keyspace: keyspace.name, vindex: nil, values: [])
+        }
+        if table.pinned != nil {
+            return SingleRoute(operator: op, variant: RouteVariant.equalUnique.rawValue, keyspace: keyspace.name, vindex: nil, values: [])
+        }
+        let chosen = VindexPredicates(keyspace: keyspace, table: table, qualifiers: [alias ?? name.name]).route(for: whereClause)
+        if chosen.variant == .scatter, let whereClause, let construct = Self.unroutedConstruct(whereClause, table: table, keyspace: keyspace) {
+            // Vitess would narrow this down; scattering would reach other shards than it does.
+            throw .unsupported("routing by \(construct)")
+        }
+        return SingleRoute(operator: op, variant: chosen.variant.rawValue, keyspace: keyspace.name, vindex: chosen.vindex, values: chosen.values)
+    }
+
+    /// A predicate on vindex columns that Vitess routes by and this planner cannot yet: a
+    /// multi-column vindex, tuple IN lists, ranges and LIKE on ordered vindexes, or equalities
+    /// between columns that carry a value to a vindex column.
+    static func unroutedConstruct(_ whereClause: SQLExpression, table: TableVSchema, keyspace: KeyspaceVSchema) -> String? {
+        let vindexColumns = Set(table.columnVindexes.flatMap { $0.columns.map { $0.lowercased() } })
+        let multiColumn = Set(table.columnVindexes.filter { $0.columns.count > 1 }.flatMap { $0.columns.map { $0.lowercased() } })
+        func isVindexColumn(_ e: SQLExpression) -> Bool {
+            if case .column(let c) = e { return vindexColumns.contains(c.name.lowercased()) }
+            return false
+        }
+        var found: String?
+        _ = whereClause.deepRewritten { node in
+            guard found == nil else { return node }
+            switch node {
+            case .binary(.equal, .column(let c), _), .binary(.equal, _, .column(let c)), .inList(.column(let c), _, _):
+                if multiColumn.contains(c.name.lowercased()) { found = "a multi-column vindex" }
+            default: break
+            }
+            switch node {
+            case .between(let x, _, _, false) where isVindexColumn(x):
+                found = "a range on a vindex column (Between)"
+            case .like(let x, _, _, false) where isVindexColumn(x):
+                found = "LIKE on a vindex column"
+            case .binary(.equal, .column, .column) where isVindexColumn(node.equalitySides.0) || isVindexColumn(node.equalitySides.1):
+                found = "an equality between columns"
+            default: break
+            }
+            if case .inList(.tuple(let columns), _, _) = node, columns.contains(where: isVindexColumn) { found = "a tuple IN list (MultiEqual)" }
+            return node
+        }
+        return found
+    }
+
+    static func hasSubquery(_ select: SelectStatement) -> Bool {
+        var found = false
+        func visit(_ e: SQLExpression) {
+            _ = e.deepRewritten { x in
+                switch x {
+                case .subquery, .exists, .inSubquery: found = true
+                default: break
+                }
+                return x
+            }
+        }
+        select.whereClause.map(visit)
+        select.having.map(visit)
+        for item in select.columns { if case .expression(let e, _) = item { visit(e) } }
+        return found
+    }
+}
+
+extension SQLExpression {
+    /// The two sides of a binary node (or the node twice).
+    var equalitySides: (SQLExpression, SQLExpression) {
+        if case .binary(_, let a, let b) = self { return (a, b) }
+        return (self, self)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import SimCluster
+import SQLSyntax
+import Testing
+
+/// Vitess's planner corpus, single-step routing cases: the planner must never choose another
+/// variant or keyspace than Vitess; what it does not plan yet it refuses by name.
+@Suite struct PlannerCorpusTests {
+    struct Tally {
+        var agree = 0
+        var disagree: [String] = []
+        var unsupported = 0
+        var total: Int { agree + disagree.count + unsupported }
+    }
+
+    static let files = ["filter_cases.json", "select_cases.json", "dml_cases.json", "reference_cases.json", "aggr_cases.json"]
+
+    static func run(_ file: String) throws -> Tally {
+        let url = VSchemaLoaderTests.conformance.appendingPathComponent("planbuilder/\(file)")
+        let cases = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
+        let planner = SingleRoutePlanner(vschema: VindexPredicateTests.schema, defaultKeyspace: "user")
+        var tally = Tally()
+        for entry in cases {
+            guard let query = entry["query"] as? String, let plan = entry["plan"] as? [String: Any],
+                  let instructions = plan["Instructions"] as? [String: Any], instructions["Inputs"] == nil,
+                  let op = instructions["OperatorType"] as? String, ["Route", "Insert", "Update", "Delete"].contains(op),
+                  let variant = instructions["Variant"] as? String,
+                  let keyspace = (instructions["Keyspace"] as? [String: Any])?["Name"] as? String else { continue }
+            let statement: SQLStatement
+            do { statement = try SQLParser.parse(query) } catch { tally.unsupported += 1; continue }
+            let route: SingleRoute
+            do { route = try planner.plan(statement) } catch { tally.unsupported += 1; continue }
+            if route.operator.rawValue == op && route.variant == variant && route.keyspace == keyspace {
+                tally.agree += 1
+            } else {
+                tally.disagree.append("\(query) → ours \(route.operator.rawValue)/\(route.variant)/\(route.keyspace), Vitess \(op)/\(variant)/\(keyspace)")
+            }
+        }
+        return tally
+    }
+
+    @Test(arguments: files)
+    func agreementOnSingleRouteCases(file: String) throws {
+        let tally = try Self.run(file)
+        print("planner corpus \(file): \(tally.agree) agree, \(tally.disagree.count) disagree, \(tally.unsupported) unsupported of \(tally.total)")
+        #expect(tally.total > 0)
+        #expect(tally.agree > 0)
+        // Never another route than Vitess's: what is not planned exactly is refused by name.
+        #expect(tally.disagree.isEmpty, "\(tally.disagree.prefix(10))")
+    }
+}
