@@ -57,11 +57,11 @@ public struct SingleRoutePlanner {
     public func plan(_ statement: SQLStatement) throws(PlanError) -> SingleRoute {
         switch statement {
         case .select(.select(let select)):
-            guard select.from.count == 1, case .table(let name, let alias) = select.from[0] else {
-                throw .unsupported("a query over several tables, a join or a derived table")
-            }
             guard !Self.hasSubquery(select) else { throw .unsupported("a subquery") }
-            return try route(.route, name, alias: alias, whereClause: select.whereClause)
+            if select.from.count == 1, case .table(let name, let alias) = select.from[0] {
+                return try route(.route, name, alias: alias, whereClause: select.whereClause)
+            }
+            return try mergedRoute(select)
         case .select(.compound):
             throw .unsupported("UNION")
         case .update(let update):
@@ -103,6 +103,110 @@ public struct SingleRoutePlanner {
             throw .unsupported("routing by \(construct)")
         }
         return SingleRoute(operator: op, variant: chosen.variant.rawValue, keyspace: keyspace.name, vindex: chosen.vindex, values: chosen.values)
+    }
+
+    /// A query over several tables that one route can still answer: tables of one unsharded
+    /// keyspace, or sharded tables joined on their primary vindex columns (same vindex), with
+    /// reference tables of the keyspace alongside.
+    func mergedRoute(_ select: SelectStatement) throws(PlanError) -> SingleRoute {
+        var tables: [(name: TableName, alias: String?)] = []
+        var conditions: [SQLExpression] = select.whereClause.map { [$0] } ?? []
+        func collect(_ reference: TableReference, outer: Bool) throws(PlanError) {
+            switch reference {
+            case .table(let name, let alias): tables.append((name, alias))
+            case .derived: throw .unsupported("a derived table")
+            case .join(let join):
+                try collect(join.left, outer: outer)
+                try collect(join.right, outer: outer || join.kind != .inner)
+                // Only inner joins' conditions filter rows; an outer join's may still merge.
+                if case .on(let condition)? = join.condition {
+                    conditions.append(join.kind == .inner || join.kind == .straight ? condition : .tuple([condition]))
+                } else if case .using? = join.condition {
+                    throw .unsupported("JOIN ... USING")
+                }
+            }
+        }
+        for reference in select.from { try collect(reference, outer: false) }
+        var resolved: [(keyspace: KeyspaceVSchema, table: TableVSchema?, qualifier: String)] = []
+        for (name, alias) in tables {
+            let (keyspace, table) = try resolve(name)
+            resolved.append((keyspace, table, alias ?? name.name))
+        }
+        let keyspaces = Set(resolved.map(\.keyspace.name))
+        guard keyspaces.count == 1, let keyspace = resolved.first?.keyspace else {
+            throw .unsupported("a join across keyspaces")
+        }
+        guard keyspace.sharded else {
+            return SingleRoute(operator: .route, variant: RouteVariant.unsharded.rawValue, keyspace: keyspace.name, vindex: nil, values: [])
+        }
+        let sharded = resolved.filter { $0.table?.kind == .normal }
+        if sharded.isEmpty {
+            // Reference tables that all come from one unsharded keyspace are read there.
+            let sources = Set(resolved.map { $0.table?.source.flatMap { $0.split(separator: ".").first.map(String.init) } ?? "" })
+            if sources.count == 1, let source = sources.first, let sourceKeyspace = vschema.keyspaces[source], !sourceKeyspace.sharded {
+                return SingleRoute(operator: .route, variant: RouteVariant.unsharded.rawValue, keyspace: source, vindex: nil, values: [])
+            }
+            return SingleRoute(operator: .route, variant: RouteVariant.reference.rawValue, keyspace: keyspace.name, vindex: nil, values: [])
+        }
+        guard sharded.allSatisfy({ $0.table?.pinned == nil }) else { throw .unsupported("a join with a pinned table") }
+        // Every sharded table must be tied to the first by equalities of primary vindex columns.
+        let equalities = conditions.flatMap(VindexPredicates.conjuncts).compactMap { c -> (ColumnName, ColumnName)? in
+            if case .binary(.equal, .column(let a), .column(let b)) = c { return (a, b) }
+            return nil
+        }
+        func primary(_ entry: (keyspace: KeyspaceVSchema, table: TableVSchema?, qualifier: String)) -> (column: String, vindex: String)? {
+            guard let cv = entry.table?.columnVindexes.first, cv.columns.count == 1 else { return nil }
+            return (cv.columns[0].lowercased(), cv.vindex)
+        }
+        func refers(_ c: ColumnName, to entry: (keyspace: KeyspaceVSchema, table: TableVSchema?, qualifier: String), column: String) -> Bool {
+            guard c.name.lowercased() == column else { return false }
+            guard let q = c.table?.name else { return false }
+            return q.lowercased() == entry.qualifier.lowercased()
+        }
+        var connected: Set<Int> = [0]
+        var grew = true
+        while grew {
+            grew = false
+            for i in sharded.indices where !connected.contains(i) {
+                guard let pi = primary(sharded[i]) else { continue }
+                for j in connected {
+                    guard let pj = primary(sharded[j]), pi.vindex == pj.vindex else { continue }
+                    if equalities.contains(where: { (a, b) in
+                        (refers(a, to: sharded[i], column: pi.column) && refers(b, to: sharded[j], column: pj.column))
+                            || (refers(b, to: sharded[i], column: pi.column) && refers(a, to: sharded[j], column: pj.column))
+                    }) {
+                        connected.insert(i)
+                        grew = true
+                        break
+                    }
+                }
+            }
+        }
+        guard connected.count == sharded.count else { throw .unsupported("a join of sharded tables not on their primary vindex (cross-shard join)") }
+        // The route: the best vindex predicate of any of the tables.
+        let filter = conditions.filter { if case .tuple = $0 { return false } else { return true } }
+            .reduce(nil as SQLExpression?) { acc, c in acc.map { .binary(.and, $0, c) } ?? c }
+        var best: VindexRoute?
+        for entry in sharded {
+            guard let table = entry.table else { continue }
+            let candidate = VindexPredicates(keyspace: keyspace, table: table, qualifiers: [entry.qualifier]).route(for: filter)
+            if candidate.variant == .none { return SingleRoute(operator: .route, variant: "None", keyspace: keyspace.name, vindex: nil, values: []) }
+            if candidate.variant == .scatter, let filter, let construct = Self.unroutedConstruct(filter, table: table, keyspace: keyspace) {
+                throw .unsupported("routing by \(construct)")
+            }
+            if best == nil || Self.better(candidate, than: best!, keyspace: keyspace) { best = candidate }
+        }
+        let chosen = best ?? VindexRoute(variant: .scatter, vindex: nil, values: [])
+        return SingleRoute(operator: .route, variant: chosen.variant.rawValue, keyspace: keyspace.name, vindex: chosen.vindex, values: chosen.values)
+    }
+
+    static func better(_ a: VindexRoute, than b: VindexRoute, keyspace: KeyspaceVSchema) -> Bool {
+        func rank(_ r: VindexRoute) -> Int {
+            guard r.variant != .scatter else { return Int.max }
+            let cost = r.vindex.flatMap { keyspace.vindexes[$0]?.kind.cost } ?? 1000
+            return cost * 10 + (r.variant == .in ? 1 : 0)
+        }
+        return rank(a) < rank(b)
     }
 
     /// A predicate on vindex columns that Vitess routes by and this planner cannot yet: a
