@@ -10,6 +10,7 @@ import Testing
         var agree = 0
         var disagree: [String] = []
         var unsupported = 0
+        var reasons: [String: Int] = [:]
         var total: Int { agree + disagree.count + unsupported }
     }
 
@@ -27,9 +28,17 @@ import Testing
                   let variant = instructions["Variant"] as? String,
                   let keyspace = (instructions["Keyspace"] as? [String: Any])?["Name"] as? String else { continue }
             let statement: SQLStatement
-            do { statement = try SQLParser.parse(query) } catch { tally.unsupported += 1; continue }
+            do { statement = try SQLParser.parse(query) } catch {
+                tally.unsupported += 1
+                tally.reasons["parser: \(error.message.prefix(40))", default: 0] += 1
+                continue
+            }
             let route: SingleRoute
-            do { route = try planner.plan(statement) } catch { tally.unsupported += 1; continue }
+            do { route = try planner.plan(statement) } catch {
+                tally.unsupported += 1
+                tally.reasons[error.message, default: 0] += 1
+                continue
+            }
             if route.operator.rawValue == op && route.variant == variant && route.keyspace == keyspace {
                 tally.agree += 1
             } else {
@@ -43,6 +52,7 @@ import Testing
     func agreementOnSingleRouteCases(file: String) throws {
         let tally = try Self.run(file)
         print("planner corpus \(file): \(tally.agree) agree, \(tally.disagree.count) disagree, \(tally.unsupported) unsupported of \(tally.total)")
+        for (reason, count) in tally.reasons.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }).prefix(6) { print("  \(count) × \(reason)") }
         #expect(tally.total > 0)
         #expect(tally.agree > 0)
         // Never another route than Vitess's: what is not planned exactly is refused by name.
