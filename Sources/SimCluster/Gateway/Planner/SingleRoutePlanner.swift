@@ -56,6 +56,10 @@ public struct SingleRoutePlanner {
 
     public func plan(_ statement: SQLStatement) throws(PlanError) -> SingleRoute {
         switch statement {
+        case .select(let query) where try unshardedKeyspace(of: query) != nil:
+            // Every table, subqueries and unions included, lives in one unsharded keyspace.
+            let keyspace = try unshardedKeyspace(of: query)!
+            return SingleRoute(operator: .route, variant: RouteVariant.unsharded.rawValue, keyspace: keyspace, vindex: nil, values: [])
         case .select(.select(let select)):
             guard !Self.hasSubquery(select) else { throw .unsupported("a subquery") }
             if select.from.count == 1, case .table(let name, let alias) = select.from[0] {
@@ -240,6 +244,59 @@ public struct SingleRoutePlanner {
             return node
         }
         return found
+    }
+
+    /// The unsharded keyspace holding every table a query reads, if there is one.
+    func unshardedKeyspace(of query: SelectQuery) throws(PlanError) -> String? {
+        let names = Self.tableNames(in: query)
+        guard !names.isEmpty else { return nil }
+        var keyspaces: Set<String> = []
+        for name in names {
+            guard let (keyspace, _) = try? resolve(name) else { return nil }
+            guard !keyspace.sharded else { return nil }
+            keyspaces.insert(keyspace.name)
+        }
+        return keyspaces.count == 1 ? keyspaces.first : nil
+    }
+
+    /// Every table a query names: in FROM, joins, derived tables, subqueries and union branches.
+    static func tableNames(in query: SelectQuery) -> [TableName] {
+        var names: [TableName] = []
+        func visit(_ query: SelectQuery) {
+            switch query {
+            case .select(let select): visit(select)
+            case .compound(let compound):
+                visit(compound.left)
+                visit(compound.right)
+            }
+        }
+        func visit(_ select: SelectStatement) {
+            func reference(_ r: TableReference) {
+                switch r {
+                case .table(let name, _): names.append(name)
+                case .derived(let q, _): visit(q)
+                case .join(let join):
+                    reference(join.left)
+                    reference(join.right)
+                    if case .on(let e)? = join.condition { expression(e) }
+                }
+            }
+            func expression(_ e: SQLExpression) {
+                _ = e.rewritten { node in
+                    switch node {
+                    case .subquery(let q), .exists(let q), .inSubquery(_, let q, _): visit(q)
+                    default: break
+                    }
+                    return node
+                }
+            }
+            select.from.forEach(reference)
+            select.whereClause.map(expression)
+            select.having.map(expression)
+            for item in select.columns { if case .expression(let e, _) = item { expression(e) } }
+        }
+        visit(query)
+        return names
     }
 
     static func hasSubquery(_ select: SelectStatement) -> Bool {
