@@ -55,11 +55,11 @@ public struct SingleRoutePlanner {
     }
 
     public func plan(_ statement: SQLStatement) throws(PlanError) -> SingleRoute {
-        switch statement {
-        case .select(let query) where try unshardedKeyspace(of: query) != nil:
-            // Every table, subqueries and unions included, lives in one unsharded keyspace.
-            let keyspace = try unshardedKeyspace(of: query)!
+        // Every table, subqueries and unions included, lives in one unsharded keyspace.
+        if case .select(let query) = statement, let keyspace = unshardedKeyspace(of: query) {
             return SingleRoute(operator: .route, variant: RouteVariant.unsharded.rawValue, keyspace: keyspace, vindex: nil, values: [])
+        }
+        switch statement {
         case .select(.select(let select)):
             guard !Self.hasSubquery(select) else { throw .unsupported("a subquery") }
             if select.from.count == 1, case .table(let name, let alias) = select.from[0] {
@@ -198,19 +198,12 @@ public struct SingleRoutePlanner {
             if candidate.variant == .scatter, let filter, let construct = Self.unroutedConstruct(filter, table: table, keyspace: keyspace) {
                 throw .unsupported("routing by \(construct)")
             }
-            if best == nil || Self.better(candidate, than: best!, keyspace: keyspace) { best = candidate }
+            if best.map({ VindexPredicates.rank(candidate, in: keyspace) < VindexPredicates.rank($0, in: keyspace) }) ?? true {
+                best = candidate
+            }
         }
         let chosen = best ?? VindexRoute(variant: .scatter, vindex: nil, values: [])
         return SingleRoute(operator: .route, variant: chosen.variant.rawValue, keyspace: keyspace.name, vindex: chosen.vindex, values: chosen.values)
-    }
-
-    static func better(_ a: VindexRoute, than b: VindexRoute, keyspace: KeyspaceVSchema) -> Bool {
-        func rank(_ r: VindexRoute) -> Int {
-            guard r.variant != .scatter else { return Int.max }
-            let cost = r.vindex.flatMap { keyspace.vindexes[$0]?.kind.cost } ?? 1000
-            return cost * 10 + (r.variant == .in ? 1 : 0)
-        }
-        return rank(a) < rank(b)
     }
 
     /// A predicate on vindex columns that Vitess routes by and this planner cannot yet: a
@@ -247,7 +240,7 @@ public struct SingleRoutePlanner {
     }
 
     /// The unsharded keyspace holding every table a query reads, if there is one.
-    func unshardedKeyspace(of query: SelectQuery) throws(PlanError) -> String? {
+    func unshardedKeyspace(of query: SelectQuery) -> String? {
         let names = Self.tableNames(in: query)
         guard !names.isEmpty else { return nil }
         var keyspaces: Set<String> = []

@@ -54,8 +54,11 @@ public struct VindexPredicates {
         return best ?? VindexRoute(variant: .scatter, vindex: nil, values: [])
     }
 
-    /// Lower is better: the vindex's cost first, then a single value before a list.
-    func rank(_ route: VindexRoute) -> Int {
+    func rank(_ route: VindexRoute) -> Int { Self.rank(route, in: keyspace) }
+
+    /// Lower is better: the vindex's cost first, then a single value before a list; a scatter last.
+    static func rank(_ route: VindexRoute, in keyspace: KeyspaceVSchema) -> Int {
+        guard route.variant != .scatter else { return Int.max }
         let cost = route.vindex.flatMap { keyspace.vindexes[$0]?.kind.cost } ?? 1000
         return cost * 10 + (route.variant == .in ? 1 : 0)
     }
