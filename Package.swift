@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -27,10 +28,16 @@ let package = Package(
             name: "SimCore",
             dependencies: [.product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: strict),
-        .target(name: "SimCluster", dependencies: ["SimCore", "SQLiteKit", "SQLSyntax"], swiftSettings: strict),
+        .target(
+            name: "SimCluster",
+            dependencies: ["SimCore", "SQLiteKit", "SQLSyntax", .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: strict),
         .target(
             name: "Scenarios",
-            dependencies: ["SimCore", "SimCluster", "SQLiteKit", "SQLSyntax", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "SimCore", "SimCluster", "SQLiteKit", "SQLSyntax", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "simrun",

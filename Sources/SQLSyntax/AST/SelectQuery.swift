@@ -103,6 +103,15 @@ public indirect enum TableReference: Hashable, Sendable {
     case derived(SelectQuery, alias: String)
     case join(Join)
 
+    /// Whether a derived table appears in this reference.
+    public var hasDerived: Bool {
+        switch self {
+        case .table: false
+        case .derived: true
+        case .join(let j): j.left.hasDerived || j.right.hasDerived
+        }
+    }
+
     /// The tables named in this reference, with their aliases (derived tables excluded).
     public var namedTables: [(table: TableName, alias: String?)] {
         switch self {

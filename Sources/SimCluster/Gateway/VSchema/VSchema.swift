@@ -20,6 +20,13 @@ public struct KeyspaceVSchema: Sendable {
     public var sharded: Bool
     public var vindexes: [String: VindexDefinition]
     public var tables: [String: TableVSchema]
+
+    public init(name: String, sharded: Bool, vindexes: [String: VindexDefinition] = [:], tables: [String: TableVSchema] = [:]) {
+        self.name = name
+        self.sharded = sharded
+        self.vindexes = vindexes
+        self.tables = tables
+    }
 }
 
 /// A named vindex of a keyspace.
@@ -29,6 +36,13 @@ public struct VindexDefinition: Sendable {
     public var params: [String: String]
     /// The table whose writes maintain a lookup vindex.
     public var owner: String?
+
+    public init(name: String, kind: VindexKind, params: [String: String] = [:], owner: String? = nil) {
+        self.name = name
+        self.kind = kind
+        self.params = params
+        self.owner = owner
+    }
 }
 
 /// A table of a keyspace.
@@ -46,10 +60,27 @@ public struct TableVSchema: Sendable {
     public var pinned: [UInt8]?
     /// A reference table's source table in another keyspace (`keyspace.table`).
     public var source: String?
+
+    public init(name: String, kind: Kind = .normal, columnVindexes: [ColumnVindex] = [], autoIncrement: (column: String, sequence: String)? = nil,
+                columns: [(name: String, type: String)] = [], columnListAuthoritative: Bool = false, pinned: [UInt8]? = nil, source: String? = nil) {
+        self.name = name
+        self.kind = kind
+        self.columnVindexes = columnVindexes
+        self.autoIncrement = autoIncrement
+        self.columns = columns
+        self.columnListAuthoritative = columnListAuthoritative
+        self.pinned = pinned
+        self.source = source
+    }
 }
 
 /// A vindex applied to one or more columns of a table.
 public struct ColumnVindex: Sendable {
     public var columns: [String]
     public var vindex: String
+
+    public init(columns: [String], vindex: String) {
+        self.columns = columns
+        self.vindex = vindex
+    }
 }

@@ -151,6 +151,22 @@ struct StatementTranslator {
         }
     }
 
+    /// The select items with `*` and `t.*` replaced by the columns of the tables they stand for
+    /// (tables this node holds; other items unchanged).
+    func expandingStars(_ select: SelectStatement) -> [SelectItem] {
+        let named = select.from.flatMap(\.namedTables)
+        return select.columns.flatMap { item -> [SelectItem] in
+            guard case .star(let qualifier) = item else { return [item] }
+            let chosen = named.filter { qualifier == nil || ($0.alias ?? $0.table.name) == qualifier?.name }
+            let expanded = chosen.compactMap { entry -> [SelectItem]? in
+                guard let table = catalog.table(entry.table.name) else { return nil }
+                let q = TableName(name: entry.alias ?? entry.table.name)
+                return table.columns.map { .expression(.column(ColumnName(table: q, name: $0.name)), alias: nil) }
+            }
+            return expanded.count == chosen.count && !chosen.isEmpty && select.from.allSatisfy({ !$0.hasDerived }) ? expanded.flatMap { $0 } : [item]
+        }
+    }
+
     // MARK: Writes
 
     func table(_ name: TableName) throws(MySQLError) -> TableSchema {
@@ -196,6 +212,7 @@ struct StatementTranslator {
             // The source's columns are named __c1, __c2... and read from a derived table.
             var named = source
             if case .select(var first) = named {
+                first.columns = expandingStars(first)
                 first.columns = first.columns.enumerated().map { i, item in
                     if case .expression(let e, _) = item { return .expression(e, alias: "__c\(i + 1)") }
                     return item

@@ -1,0 +1,38 @@
+import SQLSyntax
+
+/// One query for one shard of a keyspace.
+public struct ShardQuery: Sendable, Equatable {
+    public var keyspace: String
+    public var shard: String
+    public var sql: String
+
+    public init(keyspace: String, shard: String, sql: String) {
+        self.keyspace = keyspace
+        self.shard = shard
+        self.sql = sql
+    }
+}
+
+/// What the gateway's primitives need from the world around them (Vitess's `VCursor`): the
+/// serving shards of a keyspace and a way to run queries on shards. Completions are callbacks so
+/// that the same primitives run synchronously over in-process nodes and, inside a simulation,
+/// over messages that come back at later virtual times.
+public protocol VCursor: AnyObject {
+    /// The serving shards of `keyspace`, in serving order.
+    func shardMap(for keyspace: String) throws(MySQLError) -> ShardMap
+    /// Runs the queries (one batch: every shard at once) and calls `done` once with a result per
+    /// query, in the order given.
+    func execute(_ queries: [ShardQuery], _ done: @escaping ([Result<QueryResult, MySQLError>]) -> Void)
+    /// Evaluates expressions over rows in the gateway.
+    var evaluator: RowEvaluator { get }
+}
+
+/// Bind variables of a primitive's execution: values pulled out of subqueries and the columns
+/// of a join's left row, by name.
+public typealias BindVariables = [String: BindValue]
+
+/// A bind variable's value: one value or a list (an IN subquery's rows).
+public enum BindValue: Sendable, Equatable {
+    case value(SQLValue)
+    case list([SQLValue])
+}

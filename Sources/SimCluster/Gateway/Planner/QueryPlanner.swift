@@ -1,0 +1,250 @@
+import SQLSyntax
+
+/// Plans a statement into gateway primitives (Vitess's `planbuilder`): whatever one shard can
+/// answer goes there whole; queries over several shards get a route per table group with the
+/// merge operators above; uncorrelated subqueries run first; tables that no route joins are
+/// joined in the gateway by nested loops. What it cannot plan is refused by name (VT12001).
+public struct QueryPlanner {
+    public let vschema: VSchema
+    public let schema: SchemaColumns
+    let routing: SingleRoutePlanner
+
+    public init(vschema: VSchema, schema: SchemaColumns, defaultKeyspace: String? = nil) {
+        self.vschema = vschema
+        self.schema = schema
+        self.routing = SingleRoutePlanner(vschema: vschema, defaultKeyspace: defaultKeyspace)
+    }
+
+    public func plan(_ statement: SQLStatement) throws(PlanError) -> any Primitive {
+        var counter = 0
+        switch statement {
+        case .select(let query): return try plan(query, counter: &counter)
+        case .insert(let insert): return try InsertPlanner(planner: self).plan(insert)
+        case .update, .delete: return try planWrite(statement, counter: &counter)
+        default: throw .unsupported("this statement in the gateway")
+        }
+    }
+
+    // MARK: Queries
+
+    func plan(_ query: SelectQuery, counter: inout Int) throws(PlanError) -> any Primitive {
+        if let keyspace = routing.unshardedKeyspace(of: query) {
+            return Route(keyspace: keyspace, variant: .unsharded, statement: .select(query))
+        }
+        switch query {
+        case .select(let select): return try plan(select, counter: &counter)
+        case .compound(let compound): return try plan(compound, counter: &counter)
+        }
+    }
+
+    func plan(_ compound: CompoundSelect, counter: inout Int) throws(PlanError) -> any Primitive {
+        guard compound.op == .union else { throw .unsupported("\(compound.op.rawValue) across shards") }
+        let left = try plan(compound.left, counter: &counter)
+        let right = try plan(compound.right, counter: &counter)
+        var top: any Primitive = Concatenate(sources: [left, right])
+        if !compound.all { top = Distinct(input: top) }
+        if !compound.orderBy.isEmpty {
+            // A UNION's ORDER BY names its result columns (those of the first SELECT) or positions.
+            let first = compound.left.firstSelect
+            var keys: [SortKey] = []
+            for o in compound.orderBy {
+                if case .literal(.integer(let n)) = o.expression, n >= 1, Int(n) <= first.columns.count {
+                    keys.append(SortKey(column: Int(n) - 1, descending: o.descending))
+                    continue
+                }
+                guard case .column(let c) = o.expression,
+                      let i = first.columns.firstIndex(where: { item in
+                          guard case .expression(let e, let alias) = item else { return false }
+                          if let alias { return alias.lowercased() == c.name.lowercased() }
+                          if case .column(let ic) = e { return ic.name.lowercased() == c.name.lowercased() }
+                          return false
+                      }) else {
+                    throw .unsupported("ORDER BY \(SQLPrinter().print(o.expression)) over a UNION across shards")
+                }
+                keys.append(SortKey(column: i, descending: o.descending))
+            }
+            top = MemorySort(keys: keys, input: top)
+        }
+        if let limit = compound.limit { top = RowLimit(count: limit.count, offset: limit.offset, input: top) }
+        return top
+    }
+
+    func plan(_ original: SelectStatement, counter: inout Int) throws(PlanError) -> any Primitive {
+        // One shard answers the whole query: send it as it is.
+        if let route = try? routing.plan(.select(.select(original))),
+           [RouteVariant.unsharded.rawValue, RouteVariant.equalUnique.rawValue, RouteVariant.reference.rawValue].contains(route.variant),
+           let keyspace = vschema.keyspaces[route.keyspace] {
+            return Route(keyspace: keyspace.name, variant: RouteVariant(rawValue: route.variant)!, vindex: route.vindex.flatMap { keyspace.vindexes[$0] },
+                         values: route.values, statement: .select(.select(original)))
+        }
+        // Subqueries that do not read the outer query run first.
+        var pullout = SubqueryPullout(schema: schema, counter: counter)
+        var select = original
+        select.columns = select.columns.map { item in
+            if case .expression(let e, let alias) = item { return .expression(pullout.pullOut(e), alias: alias) }
+            return item
+        }
+        select.whereClause = select.whereClause.map { pullout.pullOut($0) }
+        select.having = select.having.map { pullout.pullOut($0) }
+        select.from = select.from.map { reference in
+            reference.mappingJoinConditions { pullout.pullOut($0) }
+        }
+        counter = pullout.counter
+        var top = pullout.correlated
+            ? try CorrelatedSubqueryPlanner(planner: self).plan(select, counter: &counter)
+            : try planWithoutSubqueries(select)
+        for pulled in pullout.pulled.reversed() {
+            let inner = try plan(pulled.query, counter: &counter)
+            top = UncorrelatedSubquery(kind: pulled.kind, name: pulled.name, subquery: inner, outer: top)
+        }
+        return top
+    }
+
+    func planWithoutSubqueries(_ select: SelectStatement) throws(PlanError) -> any Primitive {
+        let units = try tableUnits(select)
+        if units.isEmpty {
+            // No table: any shard of the default keyspace evaluates it.
+            guard let keyspace = routing.defaultKeyspace ?? vschema.keyspaceNames.first else { throw PlanError("No database selected") }
+            return Route(keyspace: keyspace, variant: .reference, statement: .select(.select(select)))
+        }
+        let qualifier = ColumnQualifier(units: units)
+        let shape = try SelectShape(select, qualifier: qualifier)
+        let horizon = HorizonPlanner(shape: shape)
+        let single: SingleRoute?
+        do { single = try routing.plan(.select(.select(select))) } catch {
+            if !error.message.contains("cross-shard join") && !error.message.contains("across keyspaces")
+                && !error.message.contains("not on their primary vindex") {
+                throw error
+            }
+            single = nil
+        }
+        if let single, let keyspace = vschema.keyspaces[single.keyspace] {
+            var qualified = select
+            qualified.whereClause = try select.whereClause.map { e throws(PlanError) in try qualifier.qualify(e) }
+            qualified.from = try select.from.map { r throws(PlanError) in try r.qualifyingJoinConditions(qualifier) }
+            let variant = RouteVariant(rawValue: single.variant) ?? .scatter
+            let vindex = single.vindex.flatMap { keyspace.vindexes[$0] }
+            return try horizon.planOverRoute(qualified) { statement, keys in
+                Route(keyspace: keyspace.name, variant: variant, vindex: vindex, values: single.values,
+                      statement: .select(.select(statement)), orderBy: keys)
+            }
+        }
+        var conjuncts: [SQLExpression] = []
+        if let w = select.whereClause { conjuncts += VindexPredicates.conjuncts(try qualifier.qualify(w)) }
+        for condition in JoinPlanner.innerJoinConditions(select.from) {
+            conjuncts += VindexPredicates.conjuncts(try qualifier.qualify(condition))
+        }
+        let needed = shape.items.map(\.expression) + shape.groupBy + (shape.having.map { [$0] } ?? []) + shape.order.map(\.expression)
+        let (join, layout) = try JoinPlanner(planner: self, units: units, qualifier: qualifier).plan(conjuncts: conjuncts, needed: needed)
+        return try horizon.planInGateway(join, layout: layout)
+    }
+
+    /// The tables of a FROM clause, in order, with how each joins those before it.
+    func tableUnits(_ select: SelectStatement) throws(PlanError) -> [TableUnit] {
+        var units: [TableUnit] = []
+        func unit(_ name: TableName, _ alias: String?) throws(PlanError) -> TableUnit {
+            let (keyspace, table) = try routing.resolve(name)
+            return TableUnit(name: name, qualifier: alias ?? name.name, keyspace: keyspace, table: table,
+                             columns: schema.columns(of: name.name) ?? table.flatMap { $0.columnListAuthoritative ? $0.columns.map { $0.name.lowercased() } : nil })
+        }
+        func add(_ reference: TableReference) throws(PlanError) {
+            switch reference {
+            case .table(let name, let alias): units.append(try unit(name, alias))
+            case .derived: throw .unsupported("a derived table across shards")
+            case .join(let join):
+                switch join.kind {
+                case .inner, .cross, .straight:
+                    try add(join.left)
+                    try add(join.right)
+                case .left:
+                    try add(join.left)
+                    guard case .table(let name, let alias) = join.right else { throw .unsupported("LEFT JOIN of a join across shards") }
+                    var right = try unit(name, alias)
+                    right.joinKind = .left
+                    guard case .on(let condition)? = join.condition else { throw .unsupported("LEFT JOIN without ON across shards") }
+                    right.onCondition = condition
+                    units.append(right)
+                default:
+                    throw .unsupported("\(join.kind.rawValue) across shards")
+                }
+                if case .using? = join.condition { throw .unsupported("JOIN ... USING across shards") }
+            }
+        }
+        for reference in select.from { try add(reference) }
+        return units
+    }
+
+    // MARK: Writes
+
+    func planWrite(_ statement: SQLStatement, counter: inout Int) throws(PlanError) -> any Primitive {
+        let (table, alias, whereClause): (TableName, String?, SQLExpression?)
+        var limited = false
+        switch statement {
+        case .update(let u):
+            (table, alias, whereClause) = (u.table, u.alias, u.whereClause)
+            limited = u.limit != nil
+        case .delete(let d):
+            (table, alias, whereClause) = (d.table, d.alias, d.whereClause)
+            limited = d.limit != nil
+        default: throw .unsupported("this statement")
+        }
+        let (keyspace, tableVSchema) = try routing.resolve(table)
+        if case .update(let u) = statement, keyspace.sharded, let primary = tableVSchema?.columnVindexes.first,
+           u.assignments.contains(where: { a in primary.columns.contains { $0.lowercased() == a.column.name.lowercased() } }) {
+            throw .unsupported("changing the primary vindex column (\(primary.columns.joined(separator: ", ")))")
+        }
+        var pullout = SubqueryPullout(schema: schema, counter: counter)
+        let rewritten = whereClause.map { pullout.pullOut($0) }
+        counter = pullout.counter
+        if pullout.correlated { throw .unsupported("a correlated subquery in \(statement.isDML ? "a write" : "this statement") across shards") }
+        var write = statement
+        switch write {
+        case .update(var u): u.whereClause = rewritten; write = .update(u)
+        case .delete(var d): d.whereClause = rewritten; write = .delete(d)
+        default: break
+        }
+        var top: any Primitive
+        if keyspace.sharded, tableVSchema?.kind == .reference, tableVSchema?.source == nil {
+            // A reference table lives on every shard: every shard applies the write.
+            top = Route(keyspace: keyspace.name, variant: .scatter, statement: write)
+        } else {
+            let op: SingleRoute.Operator = { if case .update = statement { return .update } else { return .delete } }()
+            let route = try routing.route(op, table, alias: alias, whereClause: rewritten)
+            let variant = RouteVariant(rawValue: route.variant) ?? .scatter
+            if limited && ![.unsharded, .equalUnique].contains(variant) {
+                throw .unsupported("multi shard \(op == .update ? "UPDATE" : "DELETE") with LIMIT")
+            }
+            let routeKeyspace = vschema.keyspaces[route.keyspace] ?? keyspace
+            top = Route(keyspace: routeKeyspace.name, variant: variant, vindex: route.vindex.flatMap { routeKeyspace.vindexes[$0] },
+                        values: route.values, statement: write)
+        }
+        for pulled in pullout.pulled.reversed() {
+            let inner = try plan(pulled.query, counter: &counter)
+            top = UncorrelatedSubquery(kind: pulled.kind, name: pulled.name, subquery: inner, outer: top)
+        }
+        return top
+    }
+}
+
+extension TableReference {
+    /// The reference with `transform` applied to its joins' ON conditions.
+    func mappingJoinConditions(_ transform: (SQLExpression) -> SQLExpression) -> TableReference {
+        guard case .join(var j) = self else { return self }
+        j.left = j.left.mappingJoinConditions(transform)
+        j.right = j.right.mappingJoinConditions(transform)
+        if case .on(let e)? = j.condition { j.condition = .on(transform(e)) }
+        return .join(j)
+    }
+
+    func qualifyingJoinConditions(_ qualifier: ColumnQualifier) throws(PlanError) -> TableReference {
+        var failure: PlanError?
+        let result = mappingJoinConditions { e in
+            do throws(PlanError) { return try qualifier.qualify(e) } catch {
+                failure = failure ?? error
+                return e
+            }
+        }
+        if let failure { throw failure }
+        return result
+    }
+}
