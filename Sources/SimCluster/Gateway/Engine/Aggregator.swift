@@ -11,6 +11,9 @@ public struct AggregateSpec: Sendable, Equatable, CustomStringConvertible {
         /// Partial results from shards.
         case sumCount = "sum_count", sumCountStar = "sum_count_star", sumOfSums = "sum_of_sums"
         case avgOfParts = "avg_of_parts"
+        /// A column neither grouped nor aggregated: the first row's value, as MySQL without
+        /// ONLY_FULL_GROUP_BY gives (Vitess's `any_value`).
+        case anyValue = "any_value"
     }
 
     public var opcode: Opcode
@@ -59,6 +62,9 @@ struct Aggregator {
             sum.add(value)
         case .sumCount, .sumCountStar:
             count += value.integer ?? 0
+        case .anyValue:
+            if count == 0 { extreme = value }
+            count += 1
         case .avgOfParts:
             if !value.isNull { sum.add(value) }
             count += spec.countColumn.flatMap { row[$0].integer } ?? 0
@@ -69,7 +75,7 @@ struct Aggregator {
         switch spec.opcode {
         case .countStar, .count, .countDistinct, .sumCount, .sumCountStar: .integer(count)
         case .sum, .sumOfSums, .sumDistinct: sum.value
-        case .min, .max: extreme
+        case .min, .max, .anyValue: extreme
         case .avg, .avgDistinct, .avgOfParts: count == 0 ? .null : .real(sum.double / Double(count))
         }
     }

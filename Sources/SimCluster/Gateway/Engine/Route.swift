@@ -61,7 +61,7 @@ public final class Route: Primitive {
             }
             var values: [SQLValue] = []
             for expression in self.values {
-                switch try RouteValues.evaluate(expression, bindVariables) {
+                switch try RouteValues.evaluate(expression, bindVariables, evaluator: cursor.evaluator) {
                 case .value(let v): values.append(v)
                 case .list(let list): values += list
                 }
@@ -118,27 +118,20 @@ extension QueryResult {
     }
 }
 
-/// The values a route maps through its vindex: literals, or bind variables pulled out of
-/// subqueries.
+/// The values a route maps through its vindex: literals, bind variables (pulled-out subqueries,
+/// a join's left row), or arithmetic on them, computed as the nodes compute it.
 enum RouteValues {
-    static func evaluate(_ expression: SQLExpression, _ bindVariables: BindVariables) throws(MySQLError) -> BindValue {
+    static func evaluate(_ expression: SQLExpression, _ bindVariables: BindVariables, evaluator: RowEvaluator? = nil) throws(MySQLError) -> BindValue {
         switch expression {
         case .literal(let literal): return .value(SQLValue(literal: literal))
         case .parameter(let name?, _):
             let key = name.hasPrefix(":") ? String(name.dropFirst()) : name
             guard let value = bindVariables[key] else { throw MySQLError(code: 1105, sqlState: "HY000", message: "missing bind variable \(key)") }
             return value
-        case .unary(.minus, let x):
-            if case .value(let v) = try evaluate(x, bindVariables) {
-                switch v {
-                case .integer(let i): return .value(.integer(-i))
-                case .real(let d): return .value(.real(-d))
-                default: break
-                }
-            }
-            throw MySQLError.vtUnsupported("a routing value \(SQLPrinter().print(expression))")
         default:
-            throw MySQLError.vtUnsupported("a routing value \(SQLPrinter().print(expression))")
+            guard let evaluator else { throw MySQLError.vtUnsupported("a routing value \(SQLPrinter().print(expression))") }
+            let compiled = try evaluator.compile(BindVariableSubstitution.expressions([expression], bindVariables), layout: [])
+            return .value(try evaluator.evaluate(compiled, row: [])[0])
         }
     }
 }

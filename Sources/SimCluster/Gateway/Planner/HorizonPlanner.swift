@@ -29,7 +29,8 @@ struct HorizonPlanner {
                 }
             }
             pushed.columns = columns
-            pushed.orderBy = shape.order.map { OrderItem(expression: $0.expression, descending: $0.descending) }
+            // By position: a literal or an alias in ORDER BY would mean something else there.
+            pushed.orderBy = keys.map { OrderItem(expression: .integer(Int64($0.column + 1)), descending: $0.descending) }
             if let limit = shape.limit { pushed.limit = SQLSyntax.Limit(count: try Self.upperLimit(limit), offset: nil) }
             var top: any Primitive = makeRoute(pushed, keys)
             let visible = shape.items.count
@@ -68,15 +69,39 @@ struct HorizonPlanner {
             default: throw .unsupported("the aggregate \(call.name) across shards")
             }
         }
+        let bare = try bareColumns(layout: shape.groupBy + shape.aggregates)
+        for column in bare { specs.append(AggregateSpec(.anyValue, column: push(column))) }
         pushed.columns = columns
-        pushed.groupBy = groups
-        pushed.orderBy = groups.map { OrderItem(expression: $0) }
+        pushed.groupBy = groups.indices.map { .integer(Int64($0 + 1)) }
+        pushed.orderBy = groups.indices.map { OrderItem(expression: .integer(Int64($0 + 1))) }
         let keys = groups.indices.map { SortKey(column: $0) }
         let route = makeRoute(pushed, keys)
         let aggregate: any Primitive = shape.groupBy.isEmpty
             ? ScalarAggregate(aggregates: specs, input: route)
             : OrderedAggregate(groupKeys: Array(shape.groupBy.indices), aggregates: specs, input: route)
-        return try finish(aggregate, layout: shape.groupBy + shape.aggregates)
+        return try finish(aggregate, layout: shape.groupBy + shape.aggregates + bare)
+    }
+
+    /// Columns that the select items, HAVING or ORDER BY read outside any aggregate and that
+    /// are not grouped (MySQL without ONLY_FULL_GROUP_BY takes them from any row of the group).
+    func bareColumns(layout: [SQLExpression]) throws(PlanError) -> [SQLExpression] {
+        let index = ExpressionLayout(layout)
+        var found: [SQLExpression] = []
+        func visit(_ e: SQLExpression) {
+            if index.position(of: e) != nil { return }
+            switch e {
+            case .column:
+                if !found.contains(e) { found.append(e) }
+            case .function(let call) where call.isAggregate:
+                return
+            default:
+                e.children.forEach(visit)
+            }
+        }
+        shape.items.forEach { visit($0.expression) }
+        shape.having.map(visit)
+        shape.order.forEach { visit($0.expression) }
+        return found
     }
 
     /// HAVING without grouping filters single rows: the shards can apply it.
@@ -132,6 +157,11 @@ struct HorizonPlanner {
             }
             specs.append(AggregateSpec(opcode, column: column))
         }
+        let bare = try bareColumns(layout: shape.groupBy + shape.aggregates)
+        for column in bare {
+            projected.append(column)
+            specs.append(AggregateSpec(.anyValue, column: projected.count - 1))
+        }
         try Self.check(projected, over: layout)
         var top: any Primitive = Projection(expressions: projected, names: projected.map { SQLPrinter().print($0) }, layout: layout, input: input)
         if shape.groupBy.isEmpty {
@@ -140,7 +170,7 @@ struct HorizonPlanner {
             top = MemorySort(keys: shape.groupBy.indices.map { SortKey(column: $0) }, input: top)
             top = OrderedAggregate(groupKeys: Array(shape.groupBy.indices), aggregates: specs, input: top)
         }
-        return try finish(top, layout: shape.groupBy + shape.aggregates)
+        return try finish(top, layout: shape.groupBy + shape.aggregates + bare)
     }
 
     /// HAVING, the select items and the sort expressions, sort, DISTINCT, LIMIT, over rows

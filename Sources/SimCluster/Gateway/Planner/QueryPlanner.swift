@@ -12,7 +12,9 @@ public struct QueryPlanner {
     public init(vschema: VSchema, schema: SchemaColumns, defaultKeyspace: String? = nil) {
         self.vschema = vschema
         self.schema = schema
-        self.routing = SingleRoutePlanner(vschema: vschema, defaultKeyspace: defaultKeyspace)
+        var routing = SingleRoutePlanner(vschema: vschema, defaultKeyspace: defaultKeyspace)
+        routing.refusesUnroutedConstructs = false
+        self.routing = routing
     }
 
     public func plan(_ statement: SQLStatement) throws(PlanError) -> any Primitive {

@@ -27,6 +27,11 @@ public struct SingleRoutePlanner {
     public let vschema: VSchema
     /// The keyspace of unqualified names that no other keyspace claims.
     public let defaultKeyspace: String?
+    /// Whether a predicate that Vitess routes by and this planner cannot (a range on an ordered
+    /// vindex, a multi-column vindex, MultiEqual...) is refused rather than scattered. Comparing
+    /// plans with Vitess's needs the refusal; running a query only needs a correct route, and a
+    /// scatter always is one.
+    public var refusesUnroutedConstructs = true
 
     public init(vschema: VSchema, defaultKeyspace: String? = nil) {
         self.vschema = vschema
@@ -102,7 +107,7 @@ public struct SingleRoutePlanner {
             return SingleRoute(operator: op, variant: RouteVariant.equalUnique.rawValue, keyspace: keyspace.name, vindex: nil, values: [])
         }
         let chosen = VindexPredicates(keyspace: keyspace, table: table, qualifiers: [alias ?? name.name]).route(for: whereClause)
-        if chosen.variant == .scatter, let whereClause, let construct = Self.unroutedConstruct(whereClause, table: table, keyspace: keyspace) {
+        if refusesUnroutedConstructs, chosen.variant == .scatter, let whereClause, let construct = Self.unroutedConstruct(whereClause, table: table, keyspace: keyspace) {
             // Vitess would narrow this down; scattering would reach other shards than it does.
             throw .unsupported("routing by \(construct)")
         }
@@ -195,7 +200,7 @@ public struct SingleRoutePlanner {
             guard let table = entry.table else { continue }
             let candidate = VindexPredicates(keyspace: keyspace, table: table, qualifiers: [entry.qualifier]).route(for: filter)
             if candidate.variant == .none { return SingleRoute(operator: .route, variant: "None", keyspace: keyspace.name, vindex: nil, values: []) }
-            if candidate.variant == .scatter, let filter, let construct = Self.unroutedConstruct(filter, table: table, keyspace: keyspace) {
+            if refusesUnroutedConstructs, candidate.variant == .scatter, let filter, let construct = Self.unroutedConstruct(filter, table: table, keyspace: keyspace) {
                 throw .unsupported("routing by \(construct)")
             }
             if best.map({ VindexPredicates.rank(candidate, in: keyspace) < VindexPredicates.rank($0, in: keyspace) }) ?? true {
