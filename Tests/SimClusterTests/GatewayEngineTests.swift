@@ -164,6 +164,22 @@ import Testing
         #expect(error.isUnsupported && error.message.contains("primary vindex"))
     }
 
+    @Test func insertSelectAndSubqueriesInWritesReadThroughTheGateway() throws {
+        let f = try Fixture()
+        // Every shard's copy of a reference table gets all the rows, not its own shard's part.
+        try f.both("INSERT INTO colors SELECT name FROM users WHERE id <= 10")
+        for shard in f.cluster.shards["ks"] ?? [] { #expect(try shard.engine.storage.rows(of: "colors").count == 12) }
+        #expect(try f.plan("INSERT INTO colors SELECT name FROM users").contains("Insert Reference"))
+        try f.both("INSERT INTO teams (id, label) SELECT id + 100, name FROM users WHERE score > 60")
+        _ = try f.compare("SELECT id, label FROM teams")
+        try f.both("UPDATE users SET score = (SELECT COUNT(*) FROM teams) WHERE id = 4")
+        try f.both("DELETE FROM users WHERE team IN (SELECT id FROM teams WHERE label = 'team3')")
+        _ = try f.compare("SELECT id, score FROM users")
+        // An uncorrelated subquery inside a query with a correlated one.
+        _ = try f.compare("SELECT id, CASE WHEN score > (SELECT AVG(score) FROM users) THEN 1 ELSE 0 END, " +
+                          "(SELECT COUNT(*) FROM teams t WHERE t.id = users.team) FROM users")
+    }
+
     @Test func unsupportedConstructsAreRefusedByName() throws {
         let f = try Fixture()
         for sql in ["SELECT GROUP_CONCAT(name) FROM users", "SELECT id FROM users EXCEPT SELECT id FROM teams",

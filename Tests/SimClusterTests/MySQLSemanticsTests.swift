@@ -141,4 +141,12 @@ import Testing
                 == [[.integer(4), .integer(3), .integer(5), .real(5.0 / 3), .text("x"), .text("y")]])
         #expect(try h.rows("SELECT a FROM plain WHERE a IN (SELECT a FROM plain WHERE b = 'y') GROUP BY a") == [[.integer(2)]])
     }
+
+    @Test func insertSelectStarCopiesEveryColumn() throws {
+        let h = try EngineHarness(schema: "CREATE TABLE a (x INT, y VARCHAR(5)); CREATE TABLE b (x INT, y VARCHAR(5));")
+        try h.ok("INSERT INTO a VALUES (1, 'p'), (2, NULL)")
+        try h.ok("INSERT INTO b SELECT * FROM a")
+        try h.ok("INSERT INTO b SELECT a.* FROM a WHERE x = 1")
+        #expect(try h.rows("SELECT x, y FROM b ORDER BY x, y") == [[.integer(1), .text("p")], [.integer(1), .text("p")], [.integer(2), .null]])
+    }
 }

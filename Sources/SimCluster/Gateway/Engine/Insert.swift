@@ -12,8 +12,13 @@ public final class Insert: Primitive {
     public let vindex: VindexDefinition?
     /// The position of the primary vindex column in each row of VALUES.
     public let vindexColumn: Int?
+    /// For INSERT ... SELECT: the query whose rows are inserted, run through the gateway first
+    /// (a node must never read only its own shard's part of another table).
+    public let source: (any Primitive)?
 
-    public init(keyspace: String, mode: Mode, statement: InsertStatement, vindex: VindexDefinition? = nil, vindexColumn: Int? = nil) {
+    public init(keyspace: String, mode: Mode, statement: InsertStatement, vindex: VindexDefinition? = nil, vindexColumn: Int? = nil,
+                source: (any Primitive)? = nil) {
+        self.source = source
         self.keyspace = keyspace
         self.mode = mode
         self.statement = statement
@@ -23,8 +28,9 @@ public final class Insert: Primitive {
 
     public var operatorType: String { "Insert" }
     public var details: String { "\(mode.rawValue) \(keyspace)" + (vindex.map { " vindex=\($0.name)" } ?? "") }
+    public var inputs: [any Primitive] { source.map { [$0] } ?? [] }
 
-    func queries(_ cursor: any VCursor, _ bindVariables: BindVariables) throws(MySQLError) -> [ShardQuery] {
+    func queries(_ statement: InsertStatement, _ cursor: any VCursor, _ bindVariables: BindVariables) throws(MySQLError) -> [ShardQuery] {
         let map = try cursor.shardMap(for: keyspace)
         guard case .insert(let insert) = BindVariableSubstitution.statement(.insert(statement), bindVariables) else { return [] }
         guard mode == .sharded, let function = vindex?.kind.function, let column = vindexColumn,
@@ -53,8 +59,28 @@ public final class Insert: Primitive {
     }
 
     public func execute(_ cursor: any VCursor, _ bindVariables: BindVariables, _ done: @escaping Completion) {
+        guard let source else {
+            insert(statement, cursor, bindVariables, done)
+            return
+        }
+        source.execute(cursor, bindVariables) { [self] result in
+            switch result {
+            case .failure(let error): done(.failure(error))
+            case .success(let rows):
+                guard !rows.rows.isEmpty else {
+                    done(.success(QueryResult()))
+                    return
+                }
+                var values = statement
+                values.source = .values(rows.rows.map { $0.map(\.sqlLiteral) })
+                insert(values, cursor, bindVariables, done)
+            }
+        }
+    }
+
+    func insert(_ statement: InsertStatement, _ cursor: any VCursor, _ bindVariables: BindVariables, _ done: @escaping Completion) {
         let queries: [ShardQuery]
-        do { queries = try self.queries(cursor, bindVariables) } catch {
+        do { queries = try self.queries(statement, cursor, bindVariables) } catch {
             done(.failure(error))
             return
         }

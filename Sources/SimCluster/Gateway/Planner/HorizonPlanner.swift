@@ -207,7 +207,12 @@ struct HorizonPlanner {
     static func check(_ expressions: [SQLExpression], over layout: [SQLExpression]) throws(PlanError) {
         let index = ExpressionLayout(layout)
         for e in expressions {
-            do throws(MySQLError) { _ = try index.substitute(e) } catch {
+            // Bind variables get their values at execution.
+            let bound = e.rewritten { node in
+                if case .parameter(_?, _) = node { return .null }
+                return node
+            }
+            do throws(MySQLError) { _ = try index.substitute(bound) } catch {
                 if error.code == 1054 { throw .unsupported("a column that is neither grouped nor aggregated (\(SQLPrinter().print(e)))") }
                 throw PlanError(error.message)
             }

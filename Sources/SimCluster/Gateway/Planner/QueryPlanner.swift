@@ -21,7 +21,7 @@ public struct QueryPlanner {
         var counter = 0
         switch statement {
         case .select(let query): return try plan(query, counter: &counter)
-        case .insert(let insert): return try InsertPlanner(planner: self).plan(insert)
+        case .insert(let insert): return try InsertPlanner(planner: self).plan(insert, counter: &counter)
         case .update, .delete: return try planWrite(statement, counter: &counter)
         default: throw .unsupported("this statement in the gateway")
         }
@@ -195,16 +195,22 @@ public struct QueryPlanner {
            u.assignments.contains(where: { a in primary.columns.contains { $0.lowercased() == a.column.name.lowercased() } }) {
             throw .unsupported("changing the primary vindex column (\(primary.columns.joined(separator: ", ")))")
         }
+        // Subqueries run first through the gateway: a node must not read only its own part.
         var pullout = SubqueryPullout(schema: schema, counter: counter)
         let rewritten = whereClause.map { pullout.pullOut($0) }
-        counter = pullout.counter
-        if pullout.correlated { throw .unsupported("a correlated subquery in \(statement.isDML ? "a write" : "this statement") across shards") }
         var write = statement
         switch write {
-        case .update(var u): u.whereClause = rewritten; write = .update(u)
-        case .delete(var d): d.whereClause = rewritten; write = .delete(d)
+        case .update(var u):
+            u.whereClause = rewritten
+            u.assignments = u.assignments.map { Assignment(column: $0.column, value: pullout.pullOut($0.value)) }
+            write = .update(u)
+        case .delete(var d):
+            d.whereClause = rewritten
+            write = .delete(d)
         default: break
         }
+        counter = pullout.counter
+        if pullout.correlated { throw .unsupported("a correlated subquery in a write across shards") }
         var top: any Primitive
         if keyspace.sharded, tableVSchema?.kind == .reference, tableVSchema?.source == nil {
             // A reference table lives on every shard: every shard applies the write.
