@@ -39,8 +39,10 @@ public final class Join: Primitive {
     func probe(_ outer: QueryResult, _ cursor: any VCursor, _ bindVariables: BindVariables, _ done: @escaping Completion) {
         var rows: [[SQLValue]] = []
         var columns = outer.columns
-        // A right side that reads no left column gives the same rows every time.
+        // Within one execution the right side gives the same rows for the same bind values
+        // (left rows often repeat their join columns); one that reads none gives them always.
         var shared: QueryResult?
+        var memo: [[SQLValue]: QueryResult] = [:]
         func combine(_ leftRow: [SQLValue], _ inner: QueryResult) {
             if columns.count == outer.columns.count { columns += inner.columns }
             if inner.rows.isEmpty {
@@ -56,6 +58,12 @@ public final class Join: Primitive {
                 next(true)
                 return
             }
+            let key = joinVariables.map { leftRow[$0.column] }
+            if let known = memo[key] {
+                combine(leftRow, known)
+                next(true)
+                return
+            }
             var variables = bindVariables
             for (name, column) in joinVariables { variables[name] = .value(leftRow[column]) }
             right.execute(cursor, variables) { result in
@@ -64,7 +72,7 @@ public final class Join: Primitive {
                     done(.failure(error))
                     next(false)
                 case .success(let inner):
-                    if self.joinVariables.isEmpty { shared = inner }
+                    if self.joinVariables.isEmpty { shared = inner } else { memo[key] = inner }
                     combine(leftRow, inner)
                     next(true)
                 }

@@ -40,7 +40,22 @@ struct HorizonPlanner {
             return top
         }
         // Aggregation: shards group and compute partial aggregates; the gateway combines them.
-        let distinctArguments = try Self.distinctArgument(shape.aggregates)
+        // DISTINCT aggregates over different expressions cannot share the shards' grouping:
+        // the shards then return the rows' columns and the gateway aggregates them all.
+        guard let distinctArguments = try? Self.distinctArgument(shape.aggregates) else {
+            var columns: [SQLExpression] = []
+            for e in shape.items.map(\.expression) + shape.groupBy + (shape.having.map { [$0] } ?? []) + shape.order.map(\.expression) {
+                e.visit { node in
+                    if case .column = node, !columns.contains(node) { columns.append(node) }
+                    return true
+                }
+            }
+            var raw = pushed
+            raw.columns = columns.isEmpty ? [.expression(.integer(1), alias: nil)] : columns.map { .expression($0, alias: nil) }
+            raw.groupBy = []
+            raw.distinct = false
+            return try planInGateway(makeRoute(raw, []), layout: columns.isEmpty ? [.integer(1)] : columns)
+        }
         let groups = shape.groupBy + distinctArguments
         var columns: [SelectItem] = groups.map { .expression($0, alias: nil) }
         var specs: [AggregateSpec] = []
@@ -133,7 +148,6 @@ struct HorizonPlanner {
     /// Everything in the gateway, over rows whose columns hold `layout`.
     func planInGateway(_ input: any Primitive, layout: [SQLExpression]) throws(PlanError) -> any Primitive {
         guard shape.isAggregate else { return try finish(input, layout: layout) }
-        _ = try Self.distinctArgument(shape.aggregates)
         // Project the group keys and the aggregates' arguments, sort by the keys, aggregate.
         var projected = shape.groupBy
         var specs: [AggregateSpec] = []
