@@ -4,6 +4,8 @@ import Foundation
 enum Paths {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let scenarios = root.appendingPathComponent("scenarios")
+    /// Data from other projects, read in place beside the repository.
+    static let conformance = root.deletingLastPathComponent().appendingPathComponent("shared/conformance")
 
     static func scenarioFiles() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: scenarios.path)) ?? []

@@ -150,6 +150,9 @@ import Testing
         _ = try f.compare(correlated, ordered: true)
         #expect(try f.plan(correlated).contains("CorrelatedSubquery"))
         _ = try f.compare("SELECT id FROM users WHERE EXISTS (SELECT 1 FROM teams t WHERE t.id = users.team AND t.label = 'team2')")
+        _ = try f.compare("SELECT team FROM users EXCEPT SELECT id FROM teams WHERE id > 1")
+        _ = try f.compare("SELECT team FROM users INTERSECT SELECT id FROM teams WHERE id > 1 UNION SELECT 7")
+        #expect(try f.plan("SELECT team FROM users EXCEPT SELECT id FROM teams").contains("Except"))
     }
 
     @Test func writesRouteByVindexAndBroadcastToReferenceTables() throws {
@@ -182,7 +185,7 @@ import Testing
 
     @Test func unsupportedConstructsAreRefusedByName() throws {
         let f = try Fixture()
-        for sql in ["SELECT GROUP_CONCAT(name) FROM users", "SELECT id FROM users EXCEPT SELECT id FROM teams",
+        for sql in ["SELECT GROUP_CONCAT(name) FROM users", "SELECT u.id FROM users u NATURAL JOIN teams t",
                     "UPDATE users SET score = 2 WHERE score > 3 LIMIT 1"] {
             let result = f.cluster.run(sql, through: f.executor)
             guard case .failure(let error) = result else { Issue.record("\(sql) was answered"); continue }

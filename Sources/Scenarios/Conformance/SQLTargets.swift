@@ -41,6 +41,9 @@ public final class ShardedTarget: SQLTarget {
         self.shardable = shardable
     }
 
+    /// How many executed plans used each gateway operator.
+    public var operatorCounts: [String: Int] { executor.operatorCounts }
+
     public func execute(_ sql: String) -> Result<QueryResult, MySQLError> {
         // Tables join the VSchema as they are created, as an operator would add them.
         if let statement = try? SQLParser.parse(sql) {

@@ -9,6 +9,9 @@ public final class GatewayExecutor {
     public private(set) var schema: SchemaColumns
     public let defaultKeyspace: String?
     var plans: [String: any Primitive] = [:]
+    /// How many executed plans used each operator (coverage marks: a test can check that the
+    /// mechanism it targets ran).
+    public private(set) var operatorCounts: [String: Int] = [:]
 
     public init(vschema: VSchema, schema: SchemaColumns? = nil, defaultKeyspace: String? = nil) {
         self.vschema = vschema
@@ -65,7 +68,13 @@ public final class GatewayExecutor {
             schema.apply(ddl.statement)
             plans.removeAll()
         }
+        mark(primitive)
         primitive.execute(cursor, [:], done)
+    }
+
+    func mark(_ primitive: any Primitive) {
+        operatorCounts[primitive.operatorType, default: 0] += 1
+        primitive.inputs.forEach(mark)
     }
 }
 

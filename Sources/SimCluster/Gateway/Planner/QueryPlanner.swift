@@ -40,11 +40,15 @@ public struct QueryPlanner {
     }
 
     func plan(_ compound: CompoundSelect, counter: inout Int) throws(PlanError) -> any Primitive {
-        guard compound.op == .union else { throw .unsupported("\(compound.op.rawValue) across shards") }
         let left = try plan(compound.left, counter: &counter)
         let right = try plan(compound.right, counter: &counter)
-        var top: any Primitive = Concatenate(sources: [left, right])
-        if !compound.all { top = Distinct(input: top) }
+        var top: any Primitive
+        if compound.op == .union {
+            top = Concatenate(sources: [left, right])
+            if !compound.all { top = Distinct(input: top) }
+        } else {
+            top = SetOperation(op: compound.op, all: compound.all, left: left, right: right)
+        }
         if !compound.orderBy.isEmpty {
             // A UNION's ORDER BY names its result columns (those of the first SELECT) or positions.
             let first = compound.left.firstSelect
