@@ -8,6 +8,8 @@ public final class GatewayExecutor {
     public private(set) var vschema: VSchema
     public private(set) var schema: SchemaColumns
     public let defaultKeyspace: String?
+    /// A shard the session targets (`USE ks/-80`): statements go there whole, unrouted.
+    public var target: (keyspace: String, shard: String)?
     var plans: [String: any Primitive] = [:]
     /// How many executed plans used each operator (coverage marks: a test can check that the
     /// mechanism it targets ran).
@@ -42,6 +44,9 @@ public final class GatewayExecutor {
     }
 
     func plan(_ statement: SQLStatement) throws(PlanError) -> any Primitive {
+        if let target {
+            return Route(keyspace: target.keyspace, variant: .unsharded, statement: statement, targetShard: target.shard)
+        }
         switch statement {
         case .select(let query) where query.firstSelect.from.isEmpty && !Self.readsTables(query):
             // No table: any shard of the default keyspace answers (Vitess evaluates it alone).

@@ -48,7 +48,12 @@ struct JoinPlanner {
         }
         neededExpressions.forEach(note)
         residual.forEach(note)
-        assigned.forEach { $0.forEach(note) }
+        // A table's own conditions run on its shards: only other tables' columns must be returned.
+        for (k, conditions) in assigned.enumerated() {
+            let own = needed[k]
+            conditions.forEach(note)
+            needed[k] = own
+        }
         var layout: [SQLExpression] = []
         var top: (any Primitive)?
         for k in order {
