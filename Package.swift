@@ -30,7 +30,10 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "SimCluster",
-            dependencies: ["SimCore", "SQLiteKit", "SQLSyntax", .product(name: "HeapModule", package: "swift-collections")],
+            dependencies: [
+                "SimCore", "SQLiteKit", "SQLSyntax", .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         .target(
             name: "Scenarios",

@@ -64,7 +64,7 @@ public final class Explainer {
         default:
             var outcome: Result<QueryResult, MySQLError>?
             executor.execute(sql, cursor: cursor) { outcome = $0 }
-            if transaction != nil { transaction! += cursor.log.map(\.query) }
+            if transaction != nil { transaction! += cursor.log.map(\.query).filter { !$0.autocommit } }
             if case .failure(let error)? = outcome { return Block(sql: sql, entries: cursor.log, error: error) }
             return Block(sql: sql, entries: cursor.log, error: nil)
         }
@@ -88,7 +88,7 @@ public final class Explainer {
         let separator = String(repeating: "-", count: 70)
         for chunk in text.components(separatedBy: separator + "\n").dropFirst() {
             let lines = chunk.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            guard let sql = lines.first else { continue }
+            guard let sql = lines.first, !sql.isEmpty else { continue }
             var shards: Set<String> = []
             for line in lines.dropFirst() {
                 let words = line.split(separator: " ", maxSplits: 2)

@@ -15,10 +15,16 @@ public final class Insert: Primitive {
     /// For INSERT ... SELECT: the query whose rows are inserted, run through the gateway first
     /// (a node must never read only its own shard's part of another table).
     public let source: (any Primitive)?
+    /// Lookup vindexes this table owns, and the column of each row that feeds each one: their
+    /// rows are inserted first, as Vitess does.
+    public let owned: [(lookup: LookupVindex, column: Int)]
+    /// Commits at once, outside the session's transaction.
+    public var autocommit = false
 
     public init(keyspace: String, mode: Mode, statement: InsertStatement, vindex: VindexDefinition? = nil, vindexColumn: Int? = nil,
-                source: (any Primitive)? = nil) {
+                source: (any Primitive)? = nil, owned: [(lookup: LookupVindex, column: Int)] = []) {
         self.source = source
+        self.owned = owned
         self.keyspace = keyspace
         self.mode = mode
         self.statement = statement
@@ -30,32 +36,45 @@ public final class Insert: Primitive {
     public var details: String { "\(mode.rawValue) \(keyspace)" + (vindex.map { " vindex=\($0.name)" } ?? "") }
     public var inputs: [any Primitive] { source.map { [$0] } ?? [] }
 
-    func queries(_ statement: InsertStatement, _ cursor: any VCursor, _ bindVariables: BindVariables) throws(MySQLError) -> [ShardQuery] {
+    /// The statement per shard, and the owned lookup rows to insert before it.
+    func queries(_ statement: InsertStatement, _ cursor: any VCursor, _ bindVariables: BindVariables)
+        throws(MySQLError) -> (queries: [ShardQuery], lookups: [any Primitive]) {
         let map = try cursor.shardMap(for: keyspace)
-        guard case .insert(let insert) = BindVariableSubstitution.statement(.insert(statement), bindVariables) else { return [] }
+        guard case .insert(let insert) = BindVariableSubstitution.statement(.insert(statement), bindVariables) else { return ([], []) }
         guard mode == .sharded, let function = vindex?.kind.function, let column = vindexColumn,
               case .values(let rows) = insert.source else {
             let sql = SQLPrinter().print(.insert(insert))
-            return map.shards.map { ShardQuery(keyspace: keyspace, shard: $0.name, sql: sql) }
+            return (map.shards.map { ShardQuery(keyspace: keyspace, shard: $0.name, sql: sql) }, [])
+        }
+        func value(_ e: SQLExpression) throws(MySQLError) -> SQLValue {
+            if case .literal(let literal) = e { return SQLValue(literal: literal) }
+            return try cursor.evaluator.evaluate(try cursor.evaluator.compile([e], layout: []), row: [])[0]
         }
         var perShard: [String: [[SQLExpression]]] = [:]
+        var lookupRows: [[(from: SQLValue, to: SQLValue)]] = owned.map { _ in [] }
         for row in rows {
             guard column < row.count else { throw MySQLError(code: 1136, sqlState: "21S01", message: "Column count doesn't match value count at row 1") }
-            let compiled = try cursor.evaluator.compile([row[column]], layout: [])
-            let value = try cursor.evaluator.evaluate(compiled, row: [])[0]
-            guard !value.isNull, let id = function.keyspaceID(VindexValue(value)) else {
-                throw MySQLError(code: 1105, sqlState: "HY000", message: "could not map [\(value)] to a keyspace id")
+            let primary = try value(row[column])
+            guard !primary.isNull, let id = function.keyspaceID(VindexValue(primary)) else {
+                throw MySQLError(code: 1105, sqlState: "HY000", message: "could not map [\(primary)] to a keyspace id")
             }
             let shard: [String]
-            do { shard = try map.resolve(.keyspaceID(id)) } catch { throw MySQLError(error) }
+            do throws(DestinationError) { shard = try map.resolve(.keyspaceID(id)) } catch { throw MySQLError(error) }
             perShard[shard[0], default: []].append(row)
+            for (i, entry) in owned.enumerated() where entry.column < row.count {
+                lookupRows[i].append((try value(row[entry.column]), entry.lookup.toValue(keyspaceID: id, primary: primary)))
+            }
         }
-        return map.shards.compactMap { shard in
+        let queries = map.shards.compactMap { shard -> ShardQuery? in
             guard let rows = perShard[shard.name] else { return nil }
             var part = insert
             part.source = .values(rows)
             return ShardQuery(keyspace: keyspace, shard: shard.name, sql: SQLPrinter().print(.insert(part)))
         }
+        // A duplicate owner row must not fail on its lookup row first: IGNORE, as Vitess's verify does.
+        let ignore = insert.ignore || !insert.onDuplicateKeyUpdate.isEmpty || insert.replace
+        let lookups = owned.indices.compactMap { owned[$0].lookup.insert(lookupRows[$0], ignore: ignore) }
+        return (queries, lookups)
     }
 
     public func execute(_ cursor: any VCursor, _ bindVariables: BindVariables, _ done: @escaping Completion) {
@@ -80,11 +99,32 @@ public final class Insert: Primitive {
 
     func insert(_ statement: InsertStatement, _ cursor: any VCursor, _ bindVariables: BindVariables, _ done: @escaping Completion) {
         let queries: [ShardQuery]
-        do { queries = try self.queries(statement, cursor, bindVariables) } catch {
+        let lookups: [any Primitive]
+        do { (queries, lookups) = try self.queries(statement, cursor, bindVariables) } catch {
             done(.failure(error))
             return
         }
+        SequentialSteps.run(lookups.count, step: { i, next in
+            lookups[i].execute(cursor, bindVariables) { result in
+                if case .failure = result {
+                    done(result)
+                    next(false)
+                } else {
+                    next(true)
+                }
+            }
+        }, finished: { [self] in
+            send(queries, cursor, done)
+        })
+    }
+
+    func send(_ queries: [ShardQuery], _ cursor: any VCursor, _ done: @escaping Completion) {
         let everyShard = mode == .everyShard
+        let queries = queries.map { q in
+            var marked = q
+            marked.autocommit = autocommit
+            return marked
+        }
         cursor.execute(queries) { results in
             var total = QueryResult()
             for result in results {

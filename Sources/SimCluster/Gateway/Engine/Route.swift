@@ -17,9 +17,13 @@ public final class Route: Primitive {
     public let resultColumns: Int?
     /// A shard the session targets (`USE ks/-80`): every statement goes there.
     public let targetShard: String?
+    /// The lookup vindex that maps the values, read before the route is sent.
+    public let lookup: LookupVindex?
 
     public init(keyspace: String, variant: RouteVariant, vindex: VindexDefinition? = nil, values: [SQLExpression] = [],
-                statement: SQLStatement, orderBy: [SortKey] = [], resultColumns: Int? = nil, targetShard: String? = nil) {
+                statement: SQLStatement, orderBy: [SortKey] = [], resultColumns: Int? = nil, targetShard: String? = nil,
+                lookup: LookupVindex? = nil) {
+        self.lookup = lookup
         self.keyspace = keyspace
         self.variant = variant
         self.vindex = vindex
@@ -74,12 +78,36 @@ public final class Route: Primitive {
         do { return try map.resolve(destinations) } catch { throw MySQLError(error) }
     }
 
-    public func execute(_ cursor: any VCursor, _ bindVariables: BindVariables, _ done: @escaping Completion) {
-        let shards: [String]
-        do { shards = try self.shards(cursor, bindVariables) } catch {
-            done(.failure(error))
+    /// The shards, after reading the lookup table when the vindex is a lookup.
+    func resolve(_ cursor: any VCursor, _ bindVariables: BindVariables, _ then: @escaping (Result<[String], MySQLError>) -> Void) {
+        guard let lookup, targetShard == nil, [.equal, .equalUnique, .in].contains(variant) else {
+            do throws(MySQLError) { then(.success(try shards(cursor, bindVariables))) } catch { then(.failure(error)) }
             return
         }
+        lookup.read(values).execute(cursor, bindVariables) { [keyspace] result in
+            do throws(MySQLError) {
+                let rows = try result.get().rows
+                let map = try cursor.shardMap(for: keyspace)
+                let destinations = rows.compactMap { $0.count > 1 ? lookup.keyspaceID($0[1]) : nil }.map(Destination.keyspaceID)
+                let shards: [String]
+                do throws(DestinationError) { shards = try map.resolve(destinations) } catch { throw MySQLError(error) }
+                then(.success(shards))
+            } catch {
+                then(.failure(error))
+            }
+        }
+    }
+
+    public func execute(_ cursor: any VCursor, _ bindVariables: BindVariables, _ done: @escaping Completion) {
+        resolve(cursor, bindVariables) { [self] resolved in
+            switch resolved {
+            case .failure(let error): done(.failure(error))
+            case .success(let shards): send(to: shards, cursor, bindVariables, done)
+            }
+        }
+    }
+
+    func send(to shards: [String], _ cursor: any VCursor, _ bindVariables: BindVariables, _ done: @escaping Completion) {
         let sql = SQLPrinter().print(BindVariableSubstitution.statement(statement, bindVariables))
         let queries = shards.map { ShardQuery(keyspace: keyspace, shard: $0, sql: sql) }
         guard !queries.isEmpty else {

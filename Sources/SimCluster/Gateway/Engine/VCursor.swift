@@ -5,11 +5,15 @@ public struct ShardQuery: Sendable, Equatable {
     public var keyspace: String
     public var shard: String
     public var sql: String
+    /// Runs outside the session's transaction, committing at once (writes to a lookup vindex
+    /// with `multi_shard_autocommit`).
+    public var autocommit: Bool
 
-    public init(keyspace: String, shard: String, sql: String) {
+    public init(keyspace: String, shard: String, sql: String, autocommit: Bool = false) {
         self.keyspace = keyspace
         self.shard = shard
         self.sql = sql
+        self.autocommit = autocommit
     }
 }
 

@@ -53,6 +53,16 @@ struct InsertPlanner {
         if insert.onDuplicateKeyUpdate.contains(where: { $0.column.name.lowercased() == column }) {
             throw .unsupported("ON DUPLICATE KEY UPDATE of the primary vindex column")
         }
-        return Insert(keyspace: keyspace.name, mode: .sharded, statement: insert, vindex: vindex, vindexColumn: position, source: source)
+        // Lookup vindexes the table owns get a row for each inserted row.
+        var owned: [(lookup: LookupVindex, column: Int)] = []
+        for cv in table.columnVindexes.dropFirst() where cv.columns.count == 1 {
+            guard let definition = keyspace.vindexes[cv.vindex], definition.owner == table.name,
+                  let lookup = planner.lookupVindex(definition),
+                  let at = columns.firstIndex(of: cv.columns[0].lowercased()) else { continue }
+            owned.append((lookup, at))
+        }
+        if !owned.isEmpty, source != nil { throw .unsupported("INSERT ... SELECT into a table that owns lookup vindexes") }
+        return Insert(keyspace: keyspace.name, mode: .sharded, statement: insert, vindex: vindex, vindexColumn: position, source: source,
+                      owned: owned)
     }
 }

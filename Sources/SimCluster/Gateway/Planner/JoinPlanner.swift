@@ -77,9 +77,8 @@ struct JoinPlanner {
             let statement = SelectStatement(columns: items, from: [unit.reference], whereClause: whereClause)
             let single = try planner.routing.route(.route, unit.name, alias: unit.qualifier, whereClause: whereClause)
             let keyspace = planner.vschema.keyspaces[single.keyspace] ?? unit.keyspace
-            let route = Route(keyspace: keyspace.name, variant: RouteVariant(rawValue: single.variant) ?? .scatter,
-                              vindex: single.vindex.flatMap { keyspace.vindexes[$0] }, values: single.values,
-                              statement: .select(.select(statement)))
+            let route = planner.route(keyspace, RouteVariant(rawValue: single.variant) ?? .scatter, vindex: single.vindex,
+                                      values: single.values, statement: .select(.select(statement)))
             if let left = top {
                 top = Join(kind: unit.joinKind == .left ? .left : .inner, left: left, right: route, joinVariables: variables, rightWidth: items.count)
             } else {

@@ -27,6 +27,33 @@ public struct QueryPlanner {
         }
     }
 
+    // MARK: Routes
+
+    /// A route through `vindexName` of `keyspace`; a lookup vindex reads its table first.
+    func route(_ keyspace: KeyspaceVSchema, _ variant: RouteVariant, vindex vindexName: String?, values: [SQLExpression],
+               statement: SQLStatement, orderBy: [SortKey] = []) -> Route {
+        let vindex = vindexName.flatMap { keyspace.vindexes[$0] }
+        return Route(keyspace: keyspace.name, variant: variant, vindex: vindex, values: values, statement: statement, orderBy: orderBy,
+                     lookup: vindex.flatMap(lookupVindex))
+    }
+
+    /// The table behind a lookup vindex, and how its rows are placed.
+    func lookupVindex(_ definition: VindexDefinition) -> LookupVindex? {
+        guard definition.kind.isLookup, let table = definition.params["table"], let from = definition.params["from"],
+              let to = definition.params["to"], !from.contains(",") else { return nil }
+        let parts = table.split(separator: ".").map(String.init)
+        let name = TableName(qualifier: parts.count == 2 ? parts[0] : nil, name: parts.last ?? table)
+        guard let (keyspace, tableVSchema) = try? routing.resolve(name) else { return nil }
+        let primary = tableVSchema?.columnVindexes.first
+        let byFrom = primary.map { $0.columns.count == 1 && $0.columns[0].lowercased() == from.lowercased() } ?? false
+        let tableVindex = keyspace.sharded && byFrom ? primary.flatMap { keyspace.vindexes[$0.vindex] } : nil
+        let hashed = definition.kind.typeName.contains("_hash")
+        var lookup = LookupVindex(name: definition.name, table: name.name, from: from, to: to, keyspace: keyspace.name,
+                                  tableVindex: tableVindex, hash: hashed ? .hash : nil, scatter: keyspace.sharded && !byFrom)
+        lookup.autocommit = definition.params["multi_shard_autocommit"] == "true" || definition.params["autocommit"] == "true"
+        return lookup
+    }
+
     // MARK: Queries
 
     func plan(_ query: SelectQuery, counter: inout Int) throws(PlanError) -> any Primitive {
@@ -80,11 +107,11 @@ public struct QueryPlanner {
         if let route = try? routing.plan(.select(.select(original))),
            [RouteVariant.unsharded.rawValue, RouteVariant.equalUnique.rawValue, RouteVariant.reference.rawValue].contains(route.variant),
            let keyspace = vschema.keyspaces[route.keyspace] {
-            return Route(keyspace: keyspace.name, variant: RouteVariant(rawValue: route.variant)!, vindex: route.vindex.flatMap { keyspace.vindexes[$0] },
-                         values: route.values, statement: .select(.select(original)))
+            return self.route(keyspace, RouteVariant(rawValue: route.variant)!, vindex: route.vindex, values: route.values,
+                              statement: .select(.select(original)))
         }
         // Subqueries that do not read the outer query run first.
-        var pullout = SubqueryPullout(schema: schema, counter: counter)
+        var pullout = SubqueryPullout(schema: schema, counter: counter, outerTables: original.from.flatMap { $0.namedTables.map(\.table) })
         var select = original
         select.columns = select.columns.map { item in
             if case .expression(let e, let alias) = item { return .expression(pullout.pullOut(e), alias: alias) }
@@ -129,10 +156,8 @@ public struct QueryPlanner {
             qualified.whereClause = try select.whereClause.map { e throws(PlanError) in try qualifier.qualify(e) }
             qualified.from = try select.from.map { r throws(PlanError) in try r.qualifyingJoinConditions(qualifier) }
             let variant = RouteVariant(rawValue: single.variant) ?? .scatter
-            let vindex = single.vindex.flatMap { keyspace.vindexes[$0] }
             return try horizon.planOverRoute(qualified) { statement, keys in
-                Route(keyspace: keyspace.name, variant: variant, vindex: vindex, values: single.values,
-                      statement: .select(.select(statement)), orderBy: keys)
+                route(keyspace, variant, vindex: single.vindex, values: single.values, statement: .select(.select(statement)), orderBy: keys)
             }
         }
         var conjuncts: [SQLExpression] = []
@@ -200,7 +225,7 @@ public struct QueryPlanner {
             throw .unsupported("changing the primary vindex column (\(primary.columns.joined(separator: ", ")))")
         }
         // Subqueries run first through the gateway: a node must not read only its own part.
-        var pullout = SubqueryPullout(schema: schema, counter: counter)
+        var pullout = SubqueryPullout(schema: schema, counter: counter, outerTables: [table])
         let rewritten = whereClause.map { pullout.pullOut($0) }
         var write = statement
         switch write {
@@ -227,8 +252,7 @@ public struct QueryPlanner {
                 throw .unsupported("multi shard \(op == .update ? "UPDATE" : "DELETE") with LIMIT")
             }
             let routeKeyspace = vschema.keyspaces[route.keyspace] ?? keyspace
-            top = Route(keyspace: routeKeyspace.name, variant: variant, vindex: route.vindex.flatMap { routeKeyspace.vindexes[$0] },
-                        values: route.values, statement: write)
+            top = self.route(routeKeyspace, variant, vindex: route.vindex, values: route.values, statement: write)
         }
         for pulled in pullout.pulled.reversed() {
             let inner = try plan(pulled.query, counter: &counter)

@@ -12,13 +12,17 @@ struct SubqueryPullout {
     }
 
     let schema: SchemaColumns
+    /// Columns of the outer query's tables: an unqualified name that no table of the subquery
+    /// has but one of these does is an outer reference (innermost first, as MySQL resolves).
+    let outerColumns: Set<String>
     var pulled: [Pulled] = []
     var correlated = false
     var counter: Int
 
-    init(schema: SchemaColumns, counter: Int) {
+    init(schema: SchemaColumns, counter: Int, outerTables: [TableName] = []) {
         self.schema = schema
         self.counter = counter
+        self.outerColumns = Set(outerTables.flatMap { schema.columns(of: $0.name) ?? [] })
     }
 
     mutating func name() -> String {
@@ -59,13 +63,14 @@ struct SubqueryPullout {
     func isUncorrelated(_ query: SelectQuery) -> Bool {
         switch query {
         case .compound(let c): return isUncorrelated(c.left) && isUncorrelated(c.right)
-        case .select(let s): return Self.isSelfContained(s, outer: [], schema: schema)
+        case .select(let s): return Self.isSelfContained(s, outer: [], schema: schema, outerColumns: outerColumns)
         }
     }
 
     /// Whether `select`'s columns resolve within it or within `outer` (the scopes of
     /// enclosing subqueries that are themselves being pulled out).
-    static func isSelfContained(_ select: SelectStatement, outer: [[(alias: String, columns: [String]?)]], schema: SchemaColumns) -> Bool {
+    static func isSelfContained(_ select: SelectStatement, outer: [[(alias: String, columns: [String]?)]], schema: SchemaColumns,
+                                outerColumns: Set<String>) -> Bool {
         var scope: [(alias: String, columns: [String]?)] = []
         var contained = true
         func collect(_ r: TableReference) {
@@ -73,7 +78,7 @@ struct SubqueryPullout {
             case .table(let name, let alias): scope.append(((alias ?? name.name).lowercased(), schema.columns(of: name.name)))
             case .derived(let q, let alias):
                 if case .select(let inner) = q {
-                    if !isSelfContained(inner, outer: [], schema: schema) { contained = false }
+                    if !isSelfContained(inner, outer: [], schema: schema, outerColumns: []) { contained = false }
                     let names = inner.columns.compactMap { item -> String? in
                         guard case .expression(let e, let a) = item else { return nil }
                         if let a { return a.lowercased() }
@@ -103,7 +108,8 @@ struct SubqueryPullout {
             for level in scopes {
                 if level.contains(where: { $0.columns?.contains(name) ?? (level.count == 1) }) { return true }
             }
-            return aliases.contains(name)
+            // A name no table knows is taken as the subquery's own (the shard reports it if unknown).
+            return aliases.contains(name) || !outerColumns.contains(name)
         }
         func check(_ e: SQLExpression) {
             e.visit { node in
@@ -111,7 +117,7 @@ struct SubqueryPullout {
                 case .column(let c): if !resolves(c) { contained = false }
                 case .subquery(let q), .exists(let q), .inSubquery(_, let q, _):
                     if case .select(let inner) = q {
-                        if !isSelfContained(inner, outer: scopes, schema: schema) { contained = false }
+                        if !isSelfContained(inner, outer: scopes, schema: schema, outerColumns: outerColumns) { contained = false }
                     } else {
                         contained = false
                     }

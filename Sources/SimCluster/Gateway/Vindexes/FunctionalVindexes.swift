@@ -1,3 +1,4 @@
+import Crypto
 /// The vindexes that compute a keyspace id from the value alone (`go/vt/vtgate/vindexes`): nil
 /// means the value maps to no shard (Vitess's DestinationNone).
 public enum FunctionalVindex: String, Sendable, CaseIterable {
@@ -6,6 +7,9 @@ public enum FunctionalVindex: String, Sendable, CaseIterable {
     case numeric
     case binary
     case reverseBits = "reverse_bits"
+    case binaryMD5 = "binary_md5"
+    case unicodeLooseMD5 = "unicode_loose_md5"
+    case unicodeLooseXXHash = "unicode_loose_xxhash"
 
     private static let nullKeyDES = DES(key: [UInt8](repeating: 0, count: 8))
 
@@ -26,6 +30,13 @@ public enum FunctionalVindex: String, Sendable, CaseIterable {
             return value.rawBytes
         case .reverseBits:
             return value.castUInt64.map { Self.bigEndian(Self.reversed($0)) }
+        case .binaryMD5:
+            return Array(Insecure.MD5.hash(data: value.rawBytes))
+        case .unicodeLooseMD5:
+            return Array(Insecure.MD5.hash(data: UnicodeLooseKey.key(String(decoding: value.rawBytes, as: UTF8.self))))
+        case .unicodeLooseXXHash:
+            let hashed = XXHash64.hash(UnicodeLooseKey.key(String(decoding: value.rawBytes, as: UTF8.self)))
+            return (0..<8).map { UInt8(truncatingIfNeeded: hashed >> (8 * UInt64($0))) }
         }
     }
 
@@ -43,7 +54,7 @@ public enum FunctionalVindex: String, Sendable, CaseIterable {
             return .unsigned(Self.reversed(Self.number(keyspaceID)))
         case .binary:
             return .bytes(keyspaceID)
-        case .xxhash:
+        case .xxhash, .binaryMD5, .unicodeLooseMD5, .unicodeLooseXXHash:
             return nil
         }
     }

@@ -25,7 +25,10 @@ public struct VindexKind: Sendable, Hashable {
         case "numeric": return kind(0, unique: true, .numeric)
         case "binary": return kind(0, unique: true, .binary)
         case "reverse_bits": return kind(1, unique: true, .reverseBits)
-        case "binary_md5", "unicode_loose_md5", "unicode_loose_xxhash", "numeric_static_map", "cfc",
+        case "binary_md5": return kind(1, unique: true, .binaryMD5)
+        case "unicode_loose_md5": return kind(1, unique: true, .unicodeLooseMD5)
+        case "unicode_loose_xxhash": return kind(1, unique: true, .unicodeLooseXXHash)
+        case "numeric_static_map", "cfc",
              "region_experimental", "region_json":
             return kind(1, unique: true)
         case "null": return kind(100, unique: true)
