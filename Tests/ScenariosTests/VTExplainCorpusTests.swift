@@ -45,7 +45,6 @@ import Testing
             print("vtexplain \(file): \(a)/\(t) statements reach the same shards" + differing.prefix(3).map { "\n  \($0)" }.joined())
         }
         print("vtexplain: \(agree)/\(total) statements reach the same shards")
-        // Lookup vindexes (and the lookup-table writes they own) are not routed by yet.
-        #expect(total > 80 && Double(agree) >= 0.65 * Double(total))
+        #expect(total == 78 && Double(agree) >= 0.9 * Double(total))
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import SimCluster
+@testable import SimCluster
 import Testing
 
 /// Vitess's own vindex vectors (conformance data, read in place): every one must match.
@@ -80,5 +80,24 @@ import Testing
         #expect(Self.hex(FunctionalVindex.numeric.keyspaceID(.signed(1))!) == "0000000000000001")
         #expect(FunctionalVindex.numeric.keyspaceID(.signed(-1)) == nil)
         #expect(FunctionalVindex.binary.keyspaceID(.bytes([0x9e, 0xfa])) == [0x9e, 0xfa])
+    }
+
+    /// Vitess's `unicode_loose_md5`: MD5 of the primary-level collation key, so case, accents and
+    /// trailing spaces do not change the shard. The shards are those vtexplain's outputs show for
+    /// these names on four shards (-40, 40-80, 80-c0, c0-).
+    @Test func unicodeLooseMD5PlacesNamesWhereVitessDoes() throws {
+        let map = try #require(ShardMap(keyspace: "ks", shardNames: ["-40", "40-80", "80-c0", "c0-"]))
+        func shard(_ s: String) throws -> String {
+            let id = try #require(FunctionalVindex.unicodeLooseMD5.keyspaceID(.bytes(Array(s.utf8))))
+            return try map.resolve(.keyspaceID(id))[0]
+        }
+        for (name, expected) in [("bob", "c0-"), ("alice", "40-80"), ("a", "c0-"), ("b", "40-80"), ("c", "40-80"), ("name_val_2", "40-80")] {
+            #expect(try shard(name) == expected, "\(name)")
+        }
+        let bob = FunctionalVindex.unicodeLooseMD5.keyspaceID(.bytes(Array("bob".utf8)))
+        for variant in ["BOB", "Bób", "bob  "] {
+            #expect(FunctionalVindex.unicodeLooseMD5.keyspaceID(.bytes(Array(variant.utf8))) == bob, "\(variant)")
+        }
+        #expect(UnicodeLooseKey.key("bob") == [0x16, 0x05, 0x17, 0x71, 0x16, 0x05])
     }
 }
