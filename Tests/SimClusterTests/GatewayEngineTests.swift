@@ -199,4 +199,60 @@ import Testing
         let route = MergeSort.merge([a, b], by: [SortKey(column: 0)]).rows
         #expect(route.map { $0[1] } == [.text("a0"), .text("b0"), .text("b1"), .text("a1")])
     }
+
+    /// A lookup vindex owned by its table: writes keep the lookup table in step, and reads by the
+    /// looked-up column reach the one shard the lookup names.
+    @Test func ownedLookupVindexesFollowTheirRowsAndRouteReads() throws {
+        let schema = """
+            CREATE TABLE people (id BIGINT PRIMARY KEY, email VARCHAR(40));
+            CREATE TABLE email_map (email VARCHAR(40), person_id BIGINT, PRIMARY KEY (email, person_id));
+            """
+        let cluster = try LocalCluster(keyspaces: [("ks", KeyRange.evenShardNames(4))], schema: schema)
+        let kind = { (name: String) in VindexKind.named(name, params: [:])! }
+        let vschema = VSchema(keyspaces: ["ks": KeyspaceVSchema(name: "ks", sharded: true, vindexes: [
+            "hash": VindexDefinition(name: "hash", kind: kind("hash")),
+            "md5": VindexDefinition(name: "md5", kind: kind("unicode_loose_md5")),
+            "email_lookup": VindexDefinition(name: "email_lookup", kind: kind("lookup_hash_unique"),
+                                             params: ["table": "email_map", "from": "email", "to": "person_id"], owner: "people"),
+        ], tables: [
+            "people": TableVSchema(name: "people", columnVindexes: [ColumnVindex(columns: ["id"], vindex: "hash"),
+                                                                    ColumnVindex(columns: ["email"], vindex: "email_lookup")]),
+            "email_map": TableVSchema(name: "email_map", columnVindexes: [ColumnVindex(columns: ["email"], vindex: "md5")]),
+        ])])
+        var columns = SchemaColumns()
+        columns.set("people", columns: ["id", "email"])
+        columns.set("email_map", columns: ["email", "person_id"])
+        let executor = GatewayExecutor(vschema: vschema, schema: columns, defaultKeyspace: "ks")
+        func run(_ sql: String) throws -> QueryResult { try cluster.run(sql, through: executor).get() }
+        func lookupRows() throws -> [String: String] {
+            var rows: [String: String] = [:]
+            for shard in cluster.shards["ks"] ?? [] {
+                for row in try shard.engine.storage.rows(of: "email_map") { rows[row[0].description] = shard.name + "|" + row[1].description }
+            }
+            return rows
+        }
+        for i in 1...12 { _ = try run("INSERT INTO people (id, email) VALUES (\(i), 'p\(i)@x.org')") }
+        let map = try cluster.shardMap(for: "ks")
+        let indexed = try lookupRows()
+        #expect(indexed.count == 12)
+        for (email, place) in indexed {
+            let id = try #require(FunctionalVindex.unicodeLooseMD5.keyspaceID(.bytes(Array(email.utf8))))
+            #expect(try place.hasPrefix(map.resolve(.keyspaceID(id))[0] + "|"), "\(email) is on the shard md5 names")
+        }
+        // A read by email asks the lookup table, then only the shard holding the person.
+        cluster.log = []
+        cluster.logging = true
+        #expect(try run("SELECT id FROM people WHERE email = 'p7@x.org'").rows == [[.integer(7)]])
+        cluster.logging = false
+        #expect(cluster.log.count == 2 && cluster.log[0].sql.contains("email_map"))
+        #expect(try executor.plan("SELECT id FROM people WHERE email = 'p7@x.org'").describe().contains("vindex=email_lookup"))
+        _ = try run("UPDATE people SET email = 'new@x.org' WHERE id = 7")
+        let updated = try lookupRows()
+        #expect(updated["p7@x.org"] == nil && updated["new@x.org"]?.hasSuffix("|7") == true)
+        #expect(try run("SELECT id FROM people WHERE email = 'new@x.org'").rows == [[.integer(7)]])
+        _ = try run("DELETE FROM people WHERE id IN (7, 8)")
+        let deleted = try lookupRows()
+        #expect(deleted.count == 10 && deleted["new@x.org"] == nil && deleted["p8@x.org"] == nil)
+        #expect(try executor.plan("DELETE FROM people WHERE id = 3").describe().contains("OwnedLookupWrite"))
+    }
 }

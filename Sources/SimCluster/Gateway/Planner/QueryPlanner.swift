@@ -253,12 +253,63 @@ public struct QueryPlanner {
             }
             let routeKeyspace = vschema.keyspaces[route.keyspace] ?? keyspace
             top = self.route(routeKeyspace, variant, vindex: route.vindex, values: route.values, statement: write)
+            if let owner = tableVSchema, let ownedWrite = try ownedLookupWrite(write, table: owner, keyspace: routeKeyspace, route: route, write: top) {
+                top = ownedWrite
+            }
         }
         for pulled in pullout.pulled.reversed() {
             let inner = try plan(pulled.query, counter: &counter)
             top = UncorrelatedSubquery(kind: pulled.kind, name: pulled.name, subquery: inner, outer: top)
         }
         return top
+    }
+}
+
+extension QueryPlanner {
+    /// The lookup vindexes a table owns: each one's column and lookup.
+    func ownedLookups(of table: TableVSchema, in keyspace: KeyspaceVSchema) -> [(column: String, lookup: LookupVindex)] {
+        table.columnVindexes.dropFirst().compactMap { cv in
+            guard cv.columns.count == 1, let definition = keyspace.vindexes[cv.vindex], definition.owner == table.name,
+                  let lookup = lookupVindex(definition) else { return nil }
+            return (cv.columns[0].lowercased(), lookup)
+        }
+    }
+
+    /// An UPDATE of owned lookup columns or a DELETE of a table owning lookups, wrapped so the
+    /// lookup rows follow; nil when the write touches no owned lookup.
+    func ownedLookupWrite(_ statement: SQLStatement, table: TableVSchema, keyspace: KeyspaceVSchema, route: SingleRoute,
+                          write: any Primitive) throws(PlanError) -> (any Primitive)? {
+        guard keyspace.sharded, let primaryVindex = table.columnVindexes.first, primaryVindex.columns.count == 1,
+              let function = keyspace.vindexes[primaryVindex.vindex]?.kind.function else { return nil }
+        var owned: [(column: String, entry: OwnedLookupWrite.Owned)] = []
+        let whereClause: SQLExpression?
+        let name: TableName
+        switch statement {
+        case .delete(let d):
+            (whereClause, name) = (d.whereClause, d.table)
+            owned = ownedLookups(of: table, in: keyspace).map { ($0.column, OwnedLookupWrite.Owned(lookup: $0.lookup, newValue: nil)) }
+        case .update(let u):
+            (whereClause, name) = (u.whereClause, u.table)
+            for (column, lookup) in ownedLookups(of: table, in: keyspace) {
+                guard let assignment = u.assignments.last(where: { $0.column.name.lowercased() == column }) else { continue }
+                var readsColumn = false
+                assignment.value.visit { node in
+                    if case .column = node { readsColumn = true }
+                    return !readsColumn
+                }
+                if readsColumn { throw .unsupported("setting an owned lookup vindex column from other columns") }
+                owned.append((column, OwnedLookupWrite.Owned(lookup: lookup, newValue: assignment.value)))
+            }
+        default:
+            return nil
+        }
+        guard !owned.isEmpty else { return nil }
+        let columns = [primaryVindex.columns[0]] + owned.map(\.column)
+        let select = SelectStatement(columns: columns.map { .expression(.column(ColumnName(name: $0)), alias: nil) },
+                                     from: [.table(name, alias: nil)], whereClause: whereClause, lock: .forUpdate)
+        let read = self.route(keyspace, RouteVariant(rawValue: route.variant) ?? .scatter, vindex: route.vindex, values: route.values,
+                              statement: .select(.select(select)))
+        return OwnedLookupWrite(select: read, owned: owned.map(\.entry), primary: function, write: write)
     }
 }
 
