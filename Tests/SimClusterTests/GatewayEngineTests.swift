@@ -151,6 +151,8 @@ import Testing
         #expect(try f.plan(correlated).contains("CorrelatedSubquery"))
         _ = try f.compare("SELECT id FROM users WHERE EXISTS (SELECT 1 FROM teams t WHERE t.id = users.team AND t.label = 'team2')")
         _ = try f.compare("SELECT team FROM users EXCEPT SELECT id FROM teams WHERE id > 1")
+        _ = try f.compare("SELECT t, COUNT(*) FROM (SELECT team AS t, score FROM users WHERE id > 3) AS d WHERE d.score > 10 GROUP BY t")
+        _ = try f.compare("SELECT * FROM (SELECT id, name FROM users ORDER BY id LIMIT 5) AS d ORDER BY name, id", ordered: true)
         _ = try f.compare("SELECT team FROM users INTERSECT SELECT id FROM teams WHERE id > 1 UNION SELECT 7")
         #expect(try f.plan("SELECT team FROM users EXCEPT SELECT id FROM teams").contains("Except"))
     }

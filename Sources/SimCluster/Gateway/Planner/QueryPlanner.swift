@@ -134,6 +134,9 @@ public struct QueryPlanner {
     }
 
     func planWithoutSubqueries(_ select: SelectStatement) throws(PlanError) -> any Primitive {
+        if select.from.count == 1, case .derived(let inner, let alias) = select.from[0] {
+            return try planOverDerivedTable(select, inner: inner, alias: alias)
+        }
         let units = try tableUnits(select)
         if units.isEmpty {
             // No table: any shard of the default keyspace evaluates it.
@@ -168,6 +171,45 @@ public struct QueryPlanner {
         let needed = shape.items.map(\.expression) + shape.groupBy + (shape.having.map { [$0] } ?? []) + shape.order.map(\.expression)
         let (join, layout) = try JoinPlanner(planner: self, units: units, qualifier: qualifier).plan(conjuncts: conjuncts, needed: needed)
         return try horizon.planInGateway(join, layout: layout)
+    }
+
+    /// A query over one derived table: the inner query is planned on its own, and the outer
+    /// query's conditions and horizon are computed in the gateway over its rows.
+    func planOverDerivedTable(_ select: SelectStatement, inner: SelectQuery, alias: String) throws(PlanError) -> any Primitive {
+        var counter = 1000
+        let input = try plan(inner, counter: &counter)
+        let first = inner.firstSelect
+        var names: [String] = []
+        for item in first.columns {
+            switch item {
+            case .expression(let e, let a):
+                if let a { names.append(a.lowercased()) } else if case .column(let c) = e { names.append(c.name.lowercased()) } else {
+                    names.append(SQLPrinter().print(e).lowercased())
+                }
+            case .star(let t):
+                let tables = first.from.flatMap(\.namedTables).filter { t == nil || ($0.alias ?? $0.table.name) == t?.name }
+                for entry in tables {
+                    guard let columns = schema.columns(of: entry.table.name) else {
+                        throw .unsupported("* in a derived table over \(entry.table.name), whose columns the gateway does not know")
+                    }
+                    names += columns
+                }
+            }
+        }
+        guard let keyspace = vschema.keyspaces[routing.defaultKeyspace ?? ""] ?? vschema.keyspaces.values.first else {
+            throw PlanError("No database selected")
+        }
+        let unit = TableUnit(name: TableName(name: alias), qualifier: alias, keyspace: keyspace, table: nil, columns: names)
+        let qualifier = ColumnQualifier(units: [unit])
+        let shape = try SelectShape(select, qualifier: qualifier)
+        let layout = names.map { SQLExpression.column(ColumnName(table: TableName(name: alias.lowercased()), name: $0)) }
+        var top = input
+        if let w = select.whereClause {
+            let condition = try qualifier.qualify(w)
+            try HorizonPlanner.check([condition], over: layout)
+            top = Filter(predicate: condition, layout: layout, input: top)
+        }
+        return try HorizonPlanner(shape: shape).planInGateway(top, layout: layout)
     }
 
     /// The tables of a FROM clause, in order, with how each joins those before it.
