@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure performance (build with -c release for meaningful figures).",
-        subcommands: [KernelBenchCommand.self, NodeBenchCommand.self])
+        subcommands: [KernelBenchCommand.self, NodeBenchCommand.self, GatewayBenchCommand.self])
 }
 
 /// `simrun bench kernel`: the kernel's events per second against a bare swift-collections `Heap`.
@@ -93,6 +93,45 @@ struct NodeBenchCommand: ParsableCommand {
             print("\(f.name.padding(12))  node \(fixed(node, 2)) us  sqlite \(fixed(sqlite, 2)) us  ratio \(fixed(f.ratio, 2))")
         }
         print("target: ratio <= 2 (the node parses MySQL, translates, captures rows, takes locks and writes a binlog)")
+    }
+}
+
+/// `simrun bench gateway`: queries through the gateway and its shards against SQLite alone.
+struct GatewayBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "Point and scatter queries through the gateway over in-process shards versus the same texts on one SQLite database.")
+
+    @Option(help: "Rows in the table.")
+    var rows = 10_000
+
+    @Option(help: "Queries of each kind per measured run.")
+    var queries = 5_000
+
+    @Option(help: "Shards of the keyspace.")
+    var shards = 4
+
+    @Option(help: "Runs of each, interleaved; the best of each counts.")
+    var repetitions = 3
+
+    func validate() throws {
+        guard rows > 0, queries > 0, repetitions > 0, shards > 0, shards <= 256 else {
+            throw ValidationError("--rows, --queries and --repetitions must be positive, --shards between 1 and 256")
+        }
+    }
+
+    func run() throws {
+        #if DEBUG
+        print("warning: this is a debug build; use `swift run -c release simrun bench gateway` for real figures")
+        #endif
+        let figures = try GatewayBenchmark(rows: rows, queries: queries, shards: shards, repetitions: repetitions).measure()
+        print("gateway benchmark: \(rows) rows over \(shards) shards, \(queries) queries of each kind, best of \(repetitions) interleaved runs")
+        for f in figures {
+            let g = Double(queries) / f.gatewaySeconds
+            let s = Double(queries) / f.sqliteSeconds
+            print("\(f.name.padding(20))  gateway \(Int(g.rounded())) q/s  sqlite \(Int(s.rounded())) q/s  time ratio \(fixed(f.ratio, 2))")
+        }
+        print("(the gateway parses, plans, routes, runs each shard's MySQL node and merges; SQLite runs the text alone)")
     }
 }
 
