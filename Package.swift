@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: strict),
         .testTarget(name: "SQLSyntaxTests", dependencies: ["SQLSyntax", "Scenarios"], swiftSettings: strict),
         .testTarget(name: "SimClusterTests", dependencies: ["SimCluster", "SimCore", "SQLiteKit"], swiftSettings: strict),
-        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimCore"], swiftSettings: strict),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimCore", "SimCluster", "SQLSyntax"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["simrun", "Scenarios"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Scenarios
 import SimCluster
+import SQLSyntax
 
 /// `simrun explain`: what the gateway sends to which shard, in vtexplain's format.
 struct ExplainCommand: ParsableCommand {

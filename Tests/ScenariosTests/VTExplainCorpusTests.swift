@@ -1,6 +1,7 @@
 import Foundation
 import Scenarios
 import SimCluster
+import SQLSyntax
 import Testing
 
 /// vtexplain's recorded outputs: for each statement, the shards our gateway sends queries to

@@ -2,7 +2,7 @@ import SimCore
 import SQLSyntax
 
 /// A simulated Vitess cluster built from a `ClusterSpec`: the topology service, every tablet with
-/// its MySQL node, VTOrc, and (later) the gateways, all processes of one simulation. Exposes what
+/// its MySQL node, the gateways and VTOrc, all processes of one simulation. Exposes what
 /// checkers need: each node's storage, the topology's records, the observer.
 public final class Cluster {
     /// One tablet of a shard.
@@ -32,6 +32,8 @@ public final class Cluster {
     public private(set) var shards: [Shard] = []
     public private(set) var topo = ProcessID.none
     public private(set) var orchestrator: ProcessID?
+    /// The VTGates (`gate-1`, ...).
+    public private(set) var gateways: [ProcessID] = []
     private var storages: [String: MySQLStorage] = [:]
     var operatorState: (id: ProcessID, log: OperatorLog)?
 
@@ -65,6 +67,19 @@ public final class Cluster {
                 store.put(TopoPath.shard(keyspace.name, shardName),
                           .shard(ShardRecord(keyspace: keyspace.name, name: shardName, primary: primary, primaryTermStart: .zero)))
                 shards.append(Shard(keyspace: keyspace.name, name: shardName, range: range, durability: keyspace.durability, tablets: tablets))
+            }
+        }
+        if spec.gateways > 0 {
+            let (vschema, columns) = try Self.gatewayVSchema(spec)
+            var names: [String: [String]] = [:]
+            for keyspace in spec.keyspaces { names[keyspace.name] = keyspace.shards }
+            let timeout = spec.gatewayCallTimeout
+            for name in layout.gateways {
+                gateways.append(simulation.addProcess(named: name) {
+                    do { return try VTGate(vschema: vschema, schema: columns, shards: names, callTimeout: timeout) } catch {
+                        preconditionFailure("the gateway's evaluator could not open SQLite: \(error)")
+                    }
+                })
             }
         }
         if spec.orchestrator.enabled {

@@ -38,8 +38,8 @@ public struct ClusterLayout: Sendable {
         orchestrator = spec.orchestrator.enabled ? "vtorc" : nil
     }
 
-    /// Every process name of the cluster (clients excluded; the gateways are not built yet).
+    /// Every process name of the cluster (clients excluded).
     public var processNames: [String] {
-        ["topo"] + tablets.flatMap { [$0.alias, TabletConfiguration.mysqldName($0.alias)] } + (orchestrator.map { [$0] } ?? [])
+        ["topo"] + tablets.flatMap { [$0.alias, TabletConfiguration.mysqldName($0.alias)] } + gateways + (orchestrator.map { [$0] } ?? [])
     }
 }

@@ -5,8 +5,11 @@ public struct ClusterSpec: Sendable {
     /// Availability zones; tablets are spread over them.
     public var cells: [String] = ["zone1"]
     public var keyspaces: [KeyspaceSpec]
-    /// How many VTGates run (`gate-1`, `gate-2`, ...).
-    public var gateways = 1
+    /// How many VTGates run (`gate-1`, `gate-2`, ...); none unless asked for.
+    public var gateways = 0
+    /// How long a gateway waits for a tablet's answer before it fails the query and looks the
+    /// shard's primary up again.
+    public var gatewayCallTimeout: SimDuration = .seconds(2)
     /// Links between processes on different hosts (TCP connections, as every link of Vitess).
     public var network = LinkConfig(latency: .uniform(min: .microseconds(200), max: .milliseconds(2)), transport: .stream)
     /// The short link between a tablet and its own MySQL node.

@@ -35,6 +35,10 @@ public enum ClusterMessage: SimMessage {
     case healthSubscribe
     case health(HealthReport)
 
+    // Client ↔ VTGate.
+    case gatewayQuery(id: Int, sql: String)
+    case gatewayResult(id: Int, result: Result<QueryResult, MySQLError>)
+
     // Orchestration requests (from scenarios and operators).
     case reparentRequest(id: Int, request: ReparentRequest)
     case reparentReply(id: Int, result: Result<String, ReparentError>)
@@ -61,6 +65,8 @@ public enum ClusterMessage: SimMessage {
         case .managerReply: "manager_reply"
         case .healthSubscribe: "health_subscribe"
         case .health: "health"
+        case .gatewayQuery: "gateway_query"
+        case .gatewayResult: "gateway_result"
         case .reparentRequest: "reparent_request"
         case .reparentReply: "reparent_reply"
         case .timer(let t): t.name
@@ -106,6 +112,11 @@ public enum ClusterMessage: SimMessage {
             break
         case .health(let report):
             fields.add("report", "\(report)")
+        case .gatewayQuery(let id, let sql):
+            fields.add("id", id); fields.add("sql", sql)
+        case .gatewayResult(let id, let result):
+            fields.add("id", id)
+            describe(result, into: &fields)
         case .reparentRequest(let id, let request):
             fields.add("id", id); fields.add("request", "\(request)")
         case .reparentReply(let id, let result):

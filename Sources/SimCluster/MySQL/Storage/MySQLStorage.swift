@@ -93,23 +93,7 @@ public final class MySQLStorage: DurableState {
     }
 
     func parseScript(_ script: String) throws -> [String] {
-        // Split on top-level semicolons (the lexer knows strings and comments).
-        let bytes = Array(script.utf8)
-        var statements: [String] = []
-        var start: Int?
-        do {
-            for token in try Lexer.tokens(script) {
-                if token.kind == .end || (token.kind == .symbol && token.text == ";") {
-                    if let s = start { statements.append(String(decoding: bytes[s..<token.offset], as: UTF8.self)) }
-                    start = nil
-                } else if start == nil {
-                    start = token.offset
-                }
-            }
-        } catch {
-            throw MySQLError.syntax(error.description)
-        }
-        return statements
+        do { return try SQLScript.statements(script) } catch { throw MySQLError.syntax(error.description) }
     }
 
     /// The next GTID of this server's own transactions.

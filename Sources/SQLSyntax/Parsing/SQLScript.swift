@@ -1,9 +1,9 @@
-import SQLSyntax
+
 
 /// A script of SQL statements separated by `;` (semicolons inside strings and comments do not
 /// count; comments before a statement are dropped, those after its first word kept).
 public enum SQLScript {
-    public static func statements(_ text: String) throws -> [String] {
+    public static func statements(_ text: String) throws(SQLSyntaxError) -> [String] {
         let bytes = Array(text.utf8)
         var statements: [String] = []
         var start: Int?

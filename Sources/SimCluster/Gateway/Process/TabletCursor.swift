@@ -1,0 +1,137 @@
+import SimCore
+import SQLSyntax
+
+/// The gateway's way to the shards inside a simulation: each shard query goes as a message to
+/// the shard's primary tablet (found in the topology, and looked up again after a failure), and
+/// a batch completes when every shard has answered or its call has timed out.
+final class TabletCursor: VCursor {
+    let shardNames: [String: [String]]
+    let evaluator: RowEvaluator
+    let callTimeout: SimDuration
+    /// The context of the message being handled; set around every handler call.
+    var context: ProcessContext<ClusterMessage>?
+    /// The primary tablet of each `keyspace/shard`, as last read from the topology.
+    var primaries: [String: String] = [:]
+    var calls = PendingCalls<Call>()
+    var batches: [Int: Batch] = [:]
+    var nextBatch = 1
+    /// Queries waiting for a shard's primary to be looked up, by `keyspace/shard`.
+    var waiting: [String: [(batch: Int, index: Int)]] = [:]
+
+    enum Call {
+        case query(batch: Int, index: Int, shard: String)
+        case topo(shard: String)
+    }
+
+    final class Batch {
+        let queries: [ShardQuery]
+        var results: [Result<QueryResult, MySQLError>?]
+        let done: ([Result<QueryResult, MySQLError>]) -> Void
+
+        init(_ queries: [ShardQuery], _ done: @escaping ([Result<QueryResult, MySQLError>]) -> Void) {
+            self.queries = queries
+            results = queries.map { _ in nil }
+            self.done = done
+        }
+    }
+
+    init(shards: [String: [String]], callTimeout: SimDuration) throws {
+        shardNames = shards
+        evaluator = try RowEvaluator()
+        self.callTimeout = callTimeout
+    }
+
+    func shardMap(for keyspace: String) throws(MySQLError) -> ShardMap {
+        guard let names = shardNames[keyspace], let map = ShardMap(keyspace: keyspace, shardNames: names) else {
+            throw MySQLError(code: 1049, sqlState: "42000", message: "Unknown database '\(keyspace)'")
+        }
+        return map
+    }
+
+    func execute(_ queries: [ShardQuery], _ done: @escaping ([Result<QueryResult, MySQLError>]) -> Void) {
+        guard !queries.isEmpty else { return done([]) }
+        let id = nextBatch
+        nextBatch += 1
+        batches[id] = Batch(queries, done)
+        for (i, q) in queries.enumerated() { send(batch: id, index: i, q) }
+    }
+
+    func send(batch: Int, index: Int, _ query: ShardQuery) {
+        guard let context else { preconditionFailure("the gateway's cursor ran outside a handler") }
+        let key = "\(query.keyspace)/\(query.shard)"
+        guard let alias = primaries[key], let tablet = context.process(named: alias) else {
+            lookUpPrimary(key, keyspace: query.keyspace, shard: query.shard, waiting: (batch, index))
+            return
+        }
+        let id = calls.start(.query(batch: batch, index: index, shard: key), timeout: callTimeout, context)
+        let target = Target(keyspace: query.keyspace, shard: query.shard, type: .primary)
+        context.send(.tabletRequest(id: id, request: .execute(target: target, sql: query.sql, bindings: [], transactionID: nil)), to: tablet)
+    }
+
+    func lookUpPrimary(_ key: String, keyspace: String, shard: String, waiting entry: (batch: Int, index: Int)) {
+        guard let context else { return }
+        let first = waiting[key] == nil
+        waiting[key, default: []].append(entry)
+        guard first else { return }
+        guard let topo = context.process(named: "topo") else {
+            fail(key, MySQLError(code: 1105, sqlState: "HY000", message: "no topology service"))
+            return
+        }
+        let id = calls.start(.topo(shard: key), timeout: callTimeout, context)
+        context.send(.topoRequest(id: id, request: .get(TopoPath.shard(keyspace, shard))), to: topo)
+    }
+
+    /// Ends every query waiting for `key`'s primary with `error`.
+    func fail(_ key: String, _ error: MySQLError) {
+        for (batch, index) in waiting.removeValue(forKey: key) ?? [] { complete(batch, index, .failure(error)) }
+    }
+
+    func complete(_ batch: Int, _ index: Int, _ result: Result<QueryResult, MySQLError>) {
+        guard let b = batches[batch], b.results[index] == nil else { return }
+        b.results[index] = result
+        guard b.results.allSatisfy({ $0 != nil }) else { return }
+        batches[batch] = nil
+        b.done(b.results.map { $0! })
+    }
+
+    /// Handles a reply or a timeout meant for the cursor; false when it is not one.
+    func handle(_ message: ClusterMessage) -> Bool {
+        guard let context else { return false }
+        switch message {
+        case .tabletReply(let id, let reply):
+            guard case .query(let batch, let index, let key)? = calls.finish(id, context) else { return true }
+            switch reply {
+            case .result(let result, _):
+                complete(batch, index, .success(result))
+            case .failed(let error):
+                // A tablet that is no longer the primary (or gone) is looked up again next time.
+                if error.mysql == nil || error.code == .unavailable || error.code == .failedPrecondition { primaries[key] = nil }
+                complete(batch, index, .failure(error.mysql ?? MySQLError(code: 1105, sqlState: "HY000", message: "vttablet: \(error.description)")))
+            }
+        case .topoReply(let id, let reply):
+            guard case .topo(let key)? = calls.finish(id, context) else { return true }
+            if case .value(.shard(let record)?, _) = reply, let primary = record.primary {
+                primaries[key] = primary
+                for (batch, index) in waiting.removeValue(forKey: key) ?? [] {
+                    guard let b = batches[batch] else { continue }
+                    send(batch: batch, index: index, b.queries[index])
+                }
+            } else {
+                fail(key, MySQLError(code: 1105, sqlState: "HY000", message: "no primary for shard \(key)"))
+            }
+        case .timer(.rpcTimeout(let id)):
+            switch calls.expire(id) {
+            case .query(let batch, let index, let key)?:
+                primaries[key] = nil
+                complete(batch, index, .failure(MySQLError(code: 1105, sqlState: "HY000", message: "vttablet: deadline exceeded")))
+            case .topo(let key)?:
+                fail(key, MySQLError(code: 1105, sqlState: "HY000", message: "topology service unreachable"))
+            case nil:
+                return false
+            }
+        default:
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import SimCore
+import SQLSyntax
+
+/// VTGate as a process of the simulation: clients send it statements, it plans them and sends
+/// the shard queries to the primary tablets as messages, merges their answers and replies. One
+/// statement at a time per client request; many requests may be in flight. A crash forgets
+/// everything (plans, primaries, requests in flight: a restart builds a new instance), and
+/// clients see their calls time out.
+final class VTGate: SimProcess {
+    let vschema: VSchema
+    let schema: SchemaColumns
+    let shards: [String: [String]]
+    let callTimeout: SimDuration
+    var executor: GatewayExecutor
+    var cursor: TabletCursor
+
+    init(vschema: VSchema, schema: SchemaColumns, shards: [String: [String]], callTimeout: SimDuration) throws {
+        self.vschema = vschema
+        self.schema = schema
+        self.shards = shards
+        self.callTimeout = callTimeout
+        executor = GatewayExecutor(vschema: vschema, schema: schema)
+        cursor = try TabletCursor(shards: shards, callTimeout: callTimeout)
+    }
+
+    func timerFired(_ message: ClusterMessage, _ context: ProcessContext<ClusterMessage>) {
+        receive(message, from: context.id, context)
+    }
+
+    func receive(_ message: ClusterMessage, from sender: ProcessID, _ context: ProcessContext<ClusterMessage>) {
+        cursor.context = context
+        defer { cursor.context = nil }
+        if cursor.handle(message) { return }
+        guard case .gatewayQuery(let id, let sql) = message else { return }
+        executor.execute(sql, cursor: cursor) { [cursor] result in
+            // Replies leave from whichever handler completes the statement.
+            cursor.context?.send(.gatewayResult(id: id, result: result), to: sender)
+        }
+    }
+}
+
+extension Cluster {
+    /// The VSchema the gateways serve: each keyspace's own JSON, or for a keyspace without one,
+    /// an unsharded keyspace (every table) or a sharded one with no tables yet.
+    static func gatewayVSchema(_ spec: ClusterSpec) throws -> (VSchema, SchemaColumns) {
+        var vschema = VSchema()
+        var columns = SchemaColumns()
+        for keyspace in spec.keyspaces {
+            if let json = keyspace.vschema {
+                let loaded = try VSchemaLoader.load(Data(json.utf8), keyspace: keyspace.name)
+                for (name, k) in loaded.keyspaces { vschema.keyspaces[name] = k }
+                vschema.notices += loaded.notices
+            } else {
+                vschema.keyspaces[keyspace.name] = KeyspaceVSchema(name: keyspace.name, sharded: keyspace.sharded)
+            }
+            for statement in (try? SQLScript.statements(keyspace.schema)) ?? [] {
+                if let parsed = try? SQLParser.parse(statement) { columns.apply(parsed) }
+            }
+        }
+        return (vschema, columns)
+    }
+}

@@ -1,0 +1,77 @@
+import SimCluster
+import SimCore
+import SQLSyntax
+import Testing
+
+/// VTGate as a process: statements reach the primaries as messages, scatter results merge, and
+/// the gateway finds the new primary after an emergency reparent.
+@Suite struct GatewayProcessTests {
+    static let schema = "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(32), n INT)"
+    static let vschema = """
+        {"sharded": true, "vindexes": {"hash": {"type": "hash"}},
+         "tables": {"t": {"column_vindexes": [{"column": "id", "name": "hash"}]}}}
+        """
+
+    func cluster(seed: UInt64) throws -> Cluster {
+        var spec = ClusterSpec(keyspaces: [KeyspaceSpec(name: "ks", shards: ["-80", "80-"], replicas: 2, durability: .semiSync,
+                                                        schema: Self.schema, vschema: Self.vschema)])
+        spec.gateways = 1
+        return try Cluster(spec: spec, seed: seed)
+    }
+
+    @Test func statementsThroughTheGatewayReachTheirShards() throws {
+        let cluster = try cluster(seed: 3)
+        let history = GatewayHistory()
+        let inserts = (1...20).map { "INSERT INTO t (id, v, n) VALUES (\($0), 'v\($0)', \($0 % 3))" }
+        cluster.addGatewayClient(named: "client-1", script: inserts + [
+            "SELECT id FROM t ORDER BY id DESC LIMIT 3",
+            "SELECT n, COUNT(*) FROM t GROUP BY n ORDER BY n",
+            "SELECT v FROM t WHERE id = 7",
+        ], history: history)
+        cluster.simulation.run(until: seconds(5))
+        let outcomes = history.entries.map(\.outcome)
+        #expect(outcomes.count == 23 && outcomes.allSatisfy { if case .ok? = $0 { true } else { false } }, "\(outcomes)")
+        guard case .ok(let top)? = outcomes[20], case .ok(let groups)? = outcomes[21], case .ok(let point)? = outcomes[22] else { return }
+        #expect(top.rows == [[.integer(20)], [.integer(19)], [.integer(18)]])
+        #expect(groups.rows == [[.integer(0), .integer(6)], [.integer(1), .integer(7)], [.integer(2), .integer(7)]])
+        #expect(point.rows == [[.text("v7")]])
+        // Each shard's primary holds exactly the rows its range owns.
+        var total = 0
+        for shard in cluster.shards {
+            guard let primary = cluster.primary(of: shard), let storage = cluster.storage(of: primary) else { continue }
+            for row in try storage.rows(of: "t") {
+                let id = try #require(row[0].integer)
+                #expect(shard.range.contains(try #require(FunctionalVindex.hash.keyspaceID(.signed(id)))))
+                total += 1
+            }
+        }
+        #expect(total == 20)
+    }
+
+    @Test func theGatewayFollowsAnEmergencyReparent() throws {
+        let cluster = try cluster(seed: 5)
+        let history = GatewayHistory()
+        let inserts = (1...300).map { "INSERT INTO t (id, v, n) VALUES (\($0), 'v\($0)', 0)" }
+        cluster.addGatewayClient(named: "client-1", script: inserts + ["SELECT COUNT(*) FROM t"], interval: .milliseconds(20),
+                                 timeout: .seconds(3), history: history)
+        let shard = cluster.shards[0]
+        let oldPrimary = shard.tablets[0].alias
+        cluster.crashHost(oldPrimary, at: seconds(1))
+        cluster.simulation.run(until: seconds(20))
+        #expect(cluster.primary(of: shard) != oldPrimary, "VTOrc reparented the shard")
+        let entries = history.entries
+        #expect(entries.count == 301, "\(entries.map { "\($0.invoked) \($0.sql.prefix(30)) \(String(describing: $0.outcome))" }.suffix(8))")
+        let failedDuringFailover = entries.filter { if case .ok? = $0.outcome { false } else { true } }
+        #expect(!failedDuringFailover.isEmpty, "some statements hit the dead primary")
+        // After the reparent, statements to that shard succeed again through the same gateway.
+        let late = entries.filter { $0.invoked > seconds(12) && $0.sql.hasPrefix("INSERT") }
+        #expect(!late.isEmpty && late.allSatisfy { if case .ok? = $0.outcome { true } else { false } })
+        // Every acknowledged insert is counted by the final scatter query (semi-sync loses none).
+        let acknowledged = entries.filter { if case .ok? = $0.outcome, $0.sql.hasPrefix("INSERT") { true } else { false } }.count
+        guard case .ok(let count)? = entries.last?.outcome, let n = count.rows.first?[0].integer else {
+            Issue.record("the final count failed: \(String(describing: entries.last?.outcome))")
+            return
+        }
+        #expect(Int(n) >= acknowledged)
+    }
+}
