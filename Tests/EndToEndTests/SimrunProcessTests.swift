@@ -51,7 +51,8 @@ enum Simrun {
 
 @Suite struct SimrunProcessTests {
     @Test func sameSeedInTwoProcessesGivesTheSameFingerprint() throws {
-        for file in ["scenarios/kernel-smoke.yaml", "scenarios/kernel-swarm.yaml", "scenarios/primary-crash-ers.yaml", "scenarios/cluster-swarm.yaml"] {
+        for file in ["scenarios/kernel-smoke.yaml", "scenarios/kernel-swarm.yaml", "scenarios/primary-crash-ers.yaml", "scenarios/cluster-swarm.yaml",
+                     "scenarios/gateway-scatter-during-failover.yaml"] {
             let first = try Simrun.json(["run", file, "--seed", "11"])
             let second = try Simrun.json(["run", file, "--seed", "11"])
             let other = try Simrun.json(["run", file, "--seed", "12"])

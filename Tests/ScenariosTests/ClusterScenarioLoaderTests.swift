@@ -99,6 +99,28 @@ import Testing
         #expect(error?.location?.line == 18)
     }
 
+    @Test func scriptsRunThroughGateways() throws {
+        let text = Self.cluster.replacingOccurrences(of: "  cells: [zone1, zone2]", with: "  cells: [zone1, zone2]\n  gateways: 2") + """
+              - script:
+                  gateway: gate-2
+                  repeat: 3
+                  interval: 5ms
+                  statements:
+                    - INSERT INTO orders (id, v) VALUES ({i}, 'x{i}')
+                    - SELECT COUNT(*) FROM orders
+            """
+        let scenario = try ScenarioLoader.parse(text, file: "s.yaml")
+        guard case .cluster(let cluster) = scenario.system else { Issue.record("not a cluster"); return }
+        #expect(cluster.spec.gateways == 2)
+        guard case .script(let gateway, let statements, _) = cluster.workloads[1].kind else { Issue.record("not a script"); return }
+        #expect(gateway == "gate-2" && statements.count == 6 && statements[4] == "INSERT INTO orders (id, v) VALUES (3, 'x3')")
+        #expect(scenario.system.processNames.contains("gate-2"))
+        let noGateway = error(Self.cluster + "  - script: {statements: [SELECT 1]}\n")
+        #expect(noGateway?.message.contains("no gateway 'gate-1'") == true && noGateway?.location != nil)
+        let tooMany = error(Self.cluster.replacingOccurrences(of: "  cells: [zone1, zone2]", with: "  cells: [zone1, zone2]\n  gateways: 40"))
+        #expect(tooMany?.message.contains("gateways") == true)
+    }
+
     @Test func clusterFieldsNeedACluster() {
         let kernel = "duration: 5s\nprocesses:\n  - {name: e, kind: echo}\n"
         #expect(error(kernel + "workload:\n  - writer: {keyspace: k, shard: '0', table: t}\n")?.message.contains("'workload' goes with 'cluster'") == true)

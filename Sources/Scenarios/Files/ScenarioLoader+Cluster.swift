@@ -5,8 +5,7 @@ import SQLSyntax
 
 extension ScenarioLoader {
     static func parseCluster(_ value: YAMLValue, file: String) throws -> ClusterSpec {
-        // `gateways` joins the fields when VTGate processes exist.
-        let f = try value.fields(allowed: ["cells", "keyspaces", "orchestrator", "mysql", "tablet"])
+        let f = try value.fields(allowed: ["cells", "keyspaces", "gateways", "orchestrator", "mysql", "tablet"])
         let keyspacesValue = try f.required("keyspaces")
         var keyspaces: [KeyspaceSpec] = []
         for item in try keyspacesValue.sequence() {
@@ -22,6 +21,9 @@ extension ScenarioLoader {
             for cell in spec.cells where !cell.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
                 throw cells.error("cell name '\(cell)' must use letters, digits and '_'")
             }
+        }
+        if let g = f["gateways"] {
+            spec.gateways = Int(try g.int(in: 0...16))
         }
         if let o = f["orchestrator"] {
             let of = try o.fields(allowed: ["enabled", "automatic_recovery", "poll_interval", "detection_delay"])
@@ -143,7 +145,7 @@ extension ScenarioLoader {
     static func parseWorkload(_ value: YAMLValue, spec: ClusterSpec) throws -> [WorkloadSpec] {
         var workloads: [WorkloadSpec] = []
         for item in try value.sequence() {
-            let entries = try item.mapping(allowed: ["writer"])
+            let entries = try item.mapping(allowed: ["writer", "script"])
             guard entries.count == 1, let (key, body) = entries.first else { throw item.error("a workload entry names exactly one workload") }
             switch key {
             case "writer":
@@ -172,6 +174,32 @@ extension ScenarioLoader {
                     kind: .writer(keyspace: keyspaceName, shard: shard, table: table),
                     clients: Int(try f["clients"]?.int(in: 1...1000) ?? 1),
                     interval: try f["interval"].map(positive) ?? .milliseconds(50)))
+            case "script":
+                let f = try body.fields(allowed: ["gateway", "statements", "repeat", "clients", "interval", "timeout"])
+                let gateway = try f["gateway"]?.string() ?? "gate-1"
+                guard ClusterLayout(spec).gateways.contains(gateway) else {
+                    throw (f["gateway"] ?? body).error("the cluster has no gateway '\(gateway)' (set 'gateways' in the cluster)")
+                }
+                let statementsValue = try f.required("statements")
+                var statements: [String] = []
+                if statementsValue.isSequence {
+                    statements = try statementsValue.sequence().map { try $0.string() }
+                } else {
+                    do { statements = try SQLScript.statements(try statementsValue.string()) } catch {
+                        throw statementsValue.error("statements: \(error)")
+                    }
+                }
+                guard !statements.isEmpty else { throw statementsValue.error("a script needs at least one statement") }
+                // `repeat: N` runs the statements N times, `{i}` standing for the round (1...N).
+                if let r = f["repeat"] {
+                    let rounds = Int(try r.int(in: 1...100_000))
+                    let once = statements
+                    statements = (1...rounds).flatMap { i in once.map { $0.replacingOccurrences(of: "{i}", with: String(i)) } }
+                }
+                workloads.append(WorkloadSpec(
+                    kind: .script(gateway: gateway, statements: statements, timeout: try f["timeout"].map(positive) ?? .seconds(5)),
+                    clients: Int(try f["clients"]?.int(in: 1...1000) ?? 1),
+                    interval: try f["interval"].map(positive) ?? .milliseconds(20)))
             default:
                 preconditionFailure("keys were checked")
             }

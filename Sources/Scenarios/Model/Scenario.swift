@@ -66,6 +66,8 @@ public struct WorkloadSpec: Sendable {
         /// Clients that insert rows (`id`, `v`) into a table of one shard through its primary
         /// tablet, finding the primary in the topology.
         case writer(keyspace: String, shard: String, table: String)
+        /// Clients that run a script of statements, one after the other, through a gateway.
+        case script(gateway: String, statements: [String], timeout: SimDuration)
     }
 
     public var kind: Kind

@@ -28,6 +28,9 @@ enum ClusterScenarioRunner {
                     writers.append((name, history))
                     cluster.addWriter(named: name, keyspace: keyspace, shard: shard, table: table, interval: workload.interval,
                                       firstID: Int64(clientNumber) * 1_000_000_000 + 1, history: history)
+                case .script(let gateway, let statements, let timeout):
+                    cluster.addGatewayClient(named: name, gateway: gateway, script: statements, interval: workload.interval,
+                                             timeout: timeout, history: GatewayHistory())
                 }
             }
         }

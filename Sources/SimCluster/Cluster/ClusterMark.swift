@@ -18,6 +18,10 @@ public enum ClusterMark: String, CaseIterable, Sendable, Comparable {
     case tabletTransactionKilled = "tablet.transaction_killed"
     case vtorcDeadPrimary = "vtorc.dead_primary"
     case vtorcFixReadOnlyPrimary = "vtorc.fix_read_only_primary"
+    /// A gateway sent one statement to several shards and merged their answers.
+    case gatewayScatter = "gateway.scatter"
+    /// A gateway found a shard's primary changed (after a failure or timeout).
+    case gatewayPrimaryChanged = "gateway.primary_changed"
 
     public static func < (a: ClusterMark, b: ClusterMark) -> Bool { a.rawValue < b.rawValue }
 }

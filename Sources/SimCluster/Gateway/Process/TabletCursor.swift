@@ -8,6 +8,9 @@ final class TabletCursor: VCursor {
     let shardNames: [String: [String]]
     let evaluator: RowEvaluator
     let callTimeout: SimDuration
+    let observer: ClusterObserver?
+    /// The primary each shard had when it was last known, to notice a change.
+    var lastPrimaries: [String: String] = [:]
     /// The context of the message being handled; set around every handler call.
     var context: ProcessContext<ClusterMessage>?
     /// The primary tablet of each `keyspace/shard`, as last read from the topology.
@@ -35,7 +38,8 @@ final class TabletCursor: VCursor {
         }
     }
 
-    init(shards: [String: [String]], callTimeout: SimDuration) throws {
+    init(shards: [String: [String]], callTimeout: SimDuration, observer: ClusterObserver?) throws {
+        self.observer = observer
         shardNames = shards
         evaluator = try RowEvaluator()
         self.callTimeout = callTimeout
@@ -50,6 +54,7 @@ final class TabletCursor: VCursor {
 
     func execute(_ queries: [ShardQuery], _ done: @escaping ([Result<QueryResult, MySQLError>]) -> Void) {
         guard !queries.isEmpty else { return done([]) }
+        if queries.count > 1 { observer?.mark(.gatewayScatter) }
         let id = nextBatch
         nextBatch += 1
         batches[id] = Batch(queries, done)
@@ -102,6 +107,8 @@ final class TabletCursor: VCursor {
             guard case .query(let batch, let index, let key)? = calls.finish(id, context) else { return true }
             switch reply {
             case .result(let result, _):
+                // A commit the primary acknowledged to the gateway must survive (durability).
+                if let gtid = result.gtid { observer?.acknowledgedCommit(client: context.name, shard: key, gtid: gtid, time: context.now) }
                 complete(batch, index, .success(result))
             case .failed(let error):
                 // A tablet that is no longer the primary (or gone) is looked up again next time.
@@ -112,6 +119,8 @@ final class TabletCursor: VCursor {
             guard case .topo(let key)? = calls.finish(id, context) else { return true }
             if case .value(.shard(let record)?, _) = reply, let primary = record.primary {
                 primaries[key] = primary
+                if let last = lastPrimaries[key], last != primary { observer?.mark(.gatewayPrimaryChanged) }
+                lastPrimaries[key] = primary
                 for (batch, index) in waiting.removeValue(forKey: key) ?? [] {
                     guard let b = batches[batch] else { continue }
                     send(batch: batch, index: index, b.queries[index])

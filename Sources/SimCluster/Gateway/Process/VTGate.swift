@@ -15,13 +15,13 @@ final class VTGate: SimProcess {
     var executor: GatewayExecutor
     var cursor: TabletCursor
 
-    init(vschema: VSchema, schema: SchemaColumns, shards: [String: [String]], callTimeout: SimDuration) throws {
+    init(vschema: VSchema, schema: SchemaColumns, shards: [String: [String]], callTimeout: SimDuration, observer: ClusterObserver?) throws {
         self.vschema = vschema
         self.schema = schema
         self.shards = shards
         self.callTimeout = callTimeout
         executor = GatewayExecutor(vschema: vschema, schema: schema)
-        cursor = try TabletCursor(shards: shards, callTimeout: callTimeout)
+        cursor = try TabletCursor(shards: shards, callTimeout: callTimeout, observer: observer)
     }
 
     func timerFired(_ message: ClusterMessage, _ context: ProcessContext<ClusterMessage>) {
