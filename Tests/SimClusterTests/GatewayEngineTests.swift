@@ -185,6 +185,30 @@ import Testing
                           "(SELECT COUNT(*) FROM teams t WHERE t.id = users.team) FROM users")
     }
 
+    @Test func sessionsTargetKeyspacesShardsAndTabletTypes() throws {
+        let f = try Fixture()
+        let session = GatewaySession()
+        func run(_ sql: String) -> Result<QueryResult, MySQLError> { f.cluster.run(sql, through: f.executor, session: session) }
+        #expect(try run("SHOW VITESS_SHARDS").get().rows == [[.text("ks/-40")], [.text("ks/40-80")], [.text("ks/80-c0")], [.text("ks/c0-")]])
+        _ = try run("SET transaction_mode = 'twopc'").get()
+        #expect(session.transactionMode == .twopc)
+        guard case .failure(let badMode) = run("SET transaction_mode = 'paxos'") else { Issue.record("a bad mode was accepted"); return }
+        #expect(badMode.code == 1231)
+        guard case .failure(let unknown) = run("USE nowhere") else { Issue.record("an unknown keyspace was accepted"); return }
+        #expect(unknown.message.contains("VT05003"))
+        _ = try run("USE ks@replica").get()
+        #expect(session.tabletType == .replica)
+        guard case .failure(let write) = run("INSERT INTO users (id, name) VALUES (500, 'r')") else { Issue.record("a write to replicas was accepted"); return }
+        #expect(write.message.contains("VT09002"))
+        // A session targeted at a shard sends statements there whole.
+        _ = try run("USE ks:80-c0").get()
+        f.cluster.log = []
+        f.cluster.logging = true
+        let rows = try run("SELECT id FROM users").get().rows
+        f.cluster.logging = false
+        #expect(f.cluster.log.map(\.shard) == ["80-c0"] && rows.count < 40)
+    }
+
     @Test func unsupportedConstructsAreRefusedByName() throws {
         let f = try Fixture()
         for sql in ["SELECT GROUP_CONCAT(name) FROM users", "SELECT u.id FROM users u NATURAL JOIN teams t",

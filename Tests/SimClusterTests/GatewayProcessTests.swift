@@ -74,4 +74,29 @@ import Testing
         }
         #expect(Int(n) >= acknowledged)
     }
+
+    /// `USE ks@replica` sends reads to replicas: with replication held back, a replica read sees
+    /// fewer rows than the primary has, and a write is refused.
+    @Test func replicaReadsGoToReplicas() throws {
+        var spec = ClusterSpec(keyspaces: [KeyspaceSpec(name: "ks", shards: ["-80", "80-"], replicas: 2, durability: .semiSync,
+                                                        schema: Self.schema, vschema: Self.vschema)])
+        spec.gateways = 1
+        spec.mysql.applyDelay = .milliseconds(400)
+        let cluster = try Cluster(spec: spec, seed: 9)
+        let history = GatewayHistory()
+        let inserts = (1...30).map { "INSERT INTO t (id, v, n) VALUES (\($0), 'v', 0)" }
+        cluster.addGatewayClient(named: "client-1", script: inserts + [
+            "SELECT COUNT(*) FROM t", "USE ks@replica", "SELECT COUNT(*) FROM t", "INSERT INTO t (id, v, n) VALUES (99, 'v', 0)",
+        ], interval: .milliseconds(5), history: history)
+        cluster.simulation.run(until: seconds(3))
+        let outcomes = history.entries.suffix(4).map(\.outcome)
+        guard outcomes.count == 4, case .ok(let primary)? = outcomes[0], case .ok(let replica)? = outcomes[2],
+              case .failed(let refused)? = outcomes[3] else {
+            Issue.record("\(outcomes)")
+            return
+        }
+        #expect(primary.rows == [[.integer(30)]])
+        #expect((replica.rows.first?[0].integer ?? 30) < 30, "the replicas lag, so a replica read sees fewer rows")
+        #expect(refused.message.contains("VT09002"))
+    }
 }

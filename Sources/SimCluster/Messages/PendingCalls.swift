@@ -21,6 +21,9 @@ struct PendingCalls<Pending> {
         return call.pending
     }
 
+    /// What call `id` waits for, without ending the wait.
+    func peek(_ id: Int) -> Pending? { calls[id]?.pending }
+
     /// The call whose timer fired, if still waited for.
     mutating func expire(_ id: Int) -> Pending? {
         calls.removeValue(forKey: id)?.pending

@@ -8,12 +8,15 @@ public struct ShardQuery: Sendable, Equatable {
     /// Runs outside the session's transaction, committing at once (writes to a lookup vindex
     /// with `multi_shard_autocommit`).
     public var autocommit: Bool
+    /// The kind of tablet that answers (the session's target; writes always go to the primary).
+    public var tabletType: TabletType
 
-    public init(keyspace: String, shard: String, sql: String, autocommit: Bool = false) {
+    public init(keyspace: String, shard: String, sql: String, autocommit: Bool = false, tabletType: TabletType = .primary) {
         self.keyspace = keyspace
         self.shard = shard
         self.sql = sql
         self.autocommit = autocommit
+        self.tabletType = tabletType
     }
 }
 

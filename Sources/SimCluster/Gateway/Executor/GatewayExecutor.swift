@@ -27,23 +27,27 @@ public final class GatewayExecutor {
         plans.removeAll()
     }
 
-    var planner: QueryPlanner { QueryPlanner(vschema: vschema, schema: schema, defaultKeyspace: defaultKeyspace) }
-
-    /// The plan of a statement, as the gateway would run it.
-    public func plan(_ sql: String) throws(MySQLError) -> any Primitive {
-        if let cached = plans[sql] { return cached }
+    /// The plan of a statement, as the gateway would run it (for `session`'s keyspace and shard).
+    public func plan(_ sql: String, session: GatewaySession? = nil) throws(MySQLError) -> any Primitive {
+        if let session, let keyspace = session.keyspace, let shard = session.shard {
+            // A session targeted at a shard sends statements there whole, unrouted.
+            guard let statement = try? SQLParser.parse(sql) else { throw MySQLError.syntax("near '\(sql.prefix(40))'") }
+            return Route(keyspace: keyspace, variant: .unsharded, statement: statement, targetShard: shard)
+        }
+        let key = (session?.keyspace).map { "\($0)|" + sql } ?? sql
+        if let cached = plans[key] { return cached }
         let statement: SQLStatement
         do { statement = try SQLParser.parse(sql) } catch {
             throw error.unsupported ? MySQLError.vtUnsupported(error.message) : MySQLError.syntax(error.description)
         }
         let primitive: any Primitive
-        do { primitive = try plan(statement) } catch { throw MySQLError(error) }
+        do { primitive = try plan(statement, defaultKeyspace: session?.keyspace ?? defaultKeyspace) } catch { throw MySQLError(error) }
         if plans.count > 10_000 { plans.removeAll() }
-        plans[sql] = primitive
+        plans[key] = primitive
         return primitive
     }
 
-    func plan(_ statement: SQLStatement) throws(PlanError) -> any Primitive {
+    func plan(_ statement: SQLStatement, defaultKeyspace: String?) throws(PlanError) -> any Primitive {
         if let target {
             return Route(keyspace: target.keyspace, variant: .unsharded, statement: statement, targetShard: target.shard)
         }
@@ -56,16 +60,32 @@ public final class GatewayExecutor {
             guard let keyspace = defaultKeyspace else { throw PlanError("No database selected") }
             return DDL(keyspace: keyspace, statement: statement)
         default:
-            return try planner.plan(statement)
+            return try QueryPlanner(vschema: vschema, schema: schema, defaultKeyspace: defaultKeyspace).plan(statement)
         }
     }
 
     static func readsTables(_ query: SelectQuery) -> Bool { !SingleRoutePlanner.tableNames(in: query).isEmpty }
 
-    /// Runs one statement and calls `done` with its result.
-    public func execute(_ sql: String, cursor: any VCursor, _ done: @escaping Completion) {
+    /// Runs one statement of `session` and calls `done` with its result.
+    public func execute(_ sql: String, session: GatewaySession? = nil, cursor: any VCursor, _ done: @escaping Completion) {
+        if let session {
+            let statement: SQLStatement?
+            do { statement = try Self.sessionStatement(sql) } catch {
+                done(.failure(error))
+                return
+            }
+            if let statement {
+                done(Result { () throws(MySQLError) in try apply(statement, to: session, cursor: cursor) })
+                return
+            }
+            if session.tabletType != .primary, let parsed = try? SQLParser.parse(sql), !parsed.isReadOnly {
+                done(.failure(MySQLError(code: 1105, sqlState: "HY000",
+                                         message: "VT09002: \(Self.kind(of: parsed)) statement with a \(session.tabletType.rawValue.lowercased()) target")))
+                return
+            }
+        }
         let primitive: any Primitive
-        do { primitive = try plan(sql) } catch {
+        do { primitive = try plan(sql, session: session) } catch {
             done(.failure(error))
             return
         }
@@ -74,7 +94,84 @@ public final class GatewayExecutor {
             plans.removeAll()
         }
         mark(primitive)
-        primitive.execute(cursor, [:], done)
+        let typed: any VCursor = session.map { $0.tabletType == .primary ? cursor : SessionCursor(base: cursor, tabletType: $0.tabletType) } ?? cursor
+        primitive.execute(typed, [:], done)
+    }
+
+    /// The statement when it only changes the session (USE, SET) or reads the gateway (SHOW).
+    static func sessionStatement(_ sql: String) throws(MySQLError) -> SQLStatement? {
+        let head = sql.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "(" }.prefix(4).uppercased()
+        guard head.hasPrefix("USE") || head.hasPrefix("SET") || head.hasPrefix("SHOW") else { return nil }
+        do {
+            let statement = try SQLParser.parse(sql)
+            switch statement {
+            case .use, .set, .show(.vitessShards): return statement
+            default: return nil
+            }
+        } catch {
+            throw error.unsupported ? MySQLError.vtUnsupported(error.message) : MySQLError.syntax(error.description)
+        }
+    }
+
+    static func kind(of statement: SQLStatement) -> String {
+        switch statement {
+        case .insert: "INSERT"
+        case .update: "UPDATE"
+        case .delete: "DELETE"
+        default: "a write"
+        }
+    }
+
+    /// USE, SET and SHOW VITESS_SHARDS, answered by the gateway itself.
+    func apply(_ statement: SQLStatement, to session: GatewaySession, cursor: any VCursor) throws(MySQLError) -> QueryResult {
+        switch statement {
+        case .use(let use):
+            guard vschema.keyspaces[use.keyspace] != nil else {
+                throw MySQLError(code: 1049, sqlState: "42000", message: "VT05003: unknown database '\(use.keyspace)' in vschema")
+            }
+            var type = TabletType.primary
+            if let name = use.tabletType {
+                guard let t = TabletType(rawValue: name.uppercased()), [.primary, .replica, .rdonly].contains(t) else {
+                    throw MySQLError(code: 1105, sqlState: "HY000", message: "invalid tablet type '\(name)'")
+                }
+                type = t
+            }
+            if let shard = use.shard { _ = try cursor.shardMap(for: use.keyspace).resolveShard(shard) }
+            session.keyspace = use.keyspace
+            session.shard = use.shard
+            session.tabletType = type
+            plans.removeAll()
+            return QueryResult()
+        case .set(let assignments):
+            for a in assignments {
+                switch a.name.lowercased() {
+                case "transaction_mode", "session.transaction_mode", "@@transaction_mode", "@@session.transaction_mode":
+                    let word: String
+                    switch a.value {
+                    case .literal(.string(let s)): word = s
+                    case .column(let c): word = c.name
+                    default: throw MySQLError(code: 1231, sqlState: "42000", message: "Variable 'transaction_mode' can't be set to this value")
+                    }
+                    guard let mode = GatewaySession.TransactionMode(rawValue: word.uppercased()) else {
+                        throw MySQLError(code: 1231, sqlState: "42000", message: "Variable 'transaction_mode' can't be set to the value of '\(word)'")
+                    }
+                    session.transactionMode = mode
+                case "autocommit", "sql_mode", "names", "character_set_client", "workload", "sql_select_limit", "time_zone":
+                    continue
+                default:
+                    throw MySQLError(code: 1193, sqlState: "HY000", message: "Unknown system variable '\(a.name)'")
+                }
+            }
+            return QueryResult()
+        case .show(.vitessShards):
+            var rows: [[SQLValue]] = []
+            for keyspace in vschema.keyspaceNames {
+                for shard in try cursor.shardMap(for: keyspace).shards { rows.append([.text("\(keyspace)/\(shard.name)")]) }
+            }
+            return QueryResult(columns: ["Shards"], rows: rows)
+        default:
+            throw MySQLError.vtUnsupported("this statement in the gateway")
+        }
     }
 
     func mark(_ primitive: any Primitive) {

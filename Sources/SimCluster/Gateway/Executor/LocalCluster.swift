@@ -58,9 +58,9 @@ public final class LocalCluster: VCursor {
     }
 
     /// Runs a statement through `executor` and returns its result (every shard answers at once).
-    public func run(_ sql: String, through executor: GatewayExecutor) -> Result<QueryResult, MySQLError> {
+    public func run(_ sql: String, through executor: GatewayExecutor, session: GatewaySession? = nil) -> Result<QueryResult, MySQLError> {
         var outcome: Result<QueryResult, MySQLError>?
-        executor.execute(sql, cursor: self) { outcome = $0 }
+        executor.execute(sql, session: session, cursor: self) { outcome = $0 }
         return outcome ?? .failure(MySQLError(code: 1105, sqlState: "HY000", message: "the statement did not complete"))
     }
 }

@@ -54,6 +54,14 @@ public struct ShardMap: Sendable {
         }
     }
 
+    /// The shard called `name`, or a clear error.
+    public func resolveShard(_ name: String) throws(MySQLError) -> String {
+        guard shards.contains(where: { $0.name == name }) else {
+            throw MySQLError(code: 1105, sqlState: "HY000", message: DestinationError.unknownShard(keyspace: keyspace, shard: name).description)
+        }
+        return name
+    }
+
     /// The shards several destinations reach together, each once, in serving order.
     public func resolve(_ destinations: [Destination]) throws(DestinationError) -> [String] {
         var chosen: Set<String> = []

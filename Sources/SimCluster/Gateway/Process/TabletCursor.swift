@@ -21,9 +21,13 @@ final class TabletCursor: VCursor {
     /// Queries waiting for a shard's primary to be looked up, by `keyspace/shard`.
     var waiting: [String: [(batch: Int, index: Int)]] = [:]
 
+    /// Serving tablets of each type (`keyspace/shard@replica`), as last listed in the topology.
+    var servingTablets: [String: [String]] = [:]
+
     enum Call {
         case query(batch: Int, index: Int, shard: String)
         case topo(shard: String)
+        case tablets(key: String)
     }
 
     final class Batch {
@@ -63,6 +67,10 @@ final class TabletCursor: VCursor {
 
     func send(batch: Int, index: Int, _ query: ShardQuery) {
         guard let context else { preconditionFailure("the gateway's cursor ran outside a handler") }
+        if query.tabletType != .primary {
+            sendToServing(batch: batch, index: index, query)
+            return
+        }
         let key = "\(query.keyspace)/\(query.shard)"
         guard let alias = primaries[key], let tablet = context.process(named: alias) else {
             lookUpPrimary(key, keyspace: query.keyspace, shard: query.shard, waiting: (batch, index))
@@ -84,6 +92,31 @@ final class TabletCursor: VCursor {
         }
         let id = calls.start(.topo(shard: key), timeout: callTimeout, context)
         context.send(.topoRequest(id: id, request: .get(TopoPath.shard(keyspace, shard))), to: topo)
+    }
+
+    /// A read for replicas (or rdonly tablets): one of the shard's tablets of that type, chosen
+    /// at random from the run's stream (Vitess picks among the healthy ones).
+    func sendToServing(batch: Int, index: Int, _ query: ShardQuery) {
+        guard let context else { return }
+        let key = "\(query.keyspace)/\(query.shard)@\(query.tabletType.rawValue.lowercased())"
+        guard let tablets = servingTablets[key] else {
+            let first = waiting[key] == nil
+            waiting[key, default: []].append((batch, index))
+            guard first, let topo = context.process(named: "topo") else { return }
+            let id = calls.start(.tablets(key: key), timeout: callTimeout, context)
+            context.send(.topoRequest(id: id, request: .list(prefix: TopoPath.tablets)), to: topo)
+            return
+        }
+        guard !tablets.isEmpty else {
+            complete(batch, index, .failure(MySQLError(code: 1105, sqlState: "HY000",
+                                                       message: "no healthy tablet of type \(query.tabletType.rawValue) for \(query.keyspace)/\(query.shard)")))
+            return
+        }
+        let alias = tablets[context.random { Int($0.next() % UInt64(tablets.count)) }]
+        guard let tablet = context.process(named: alias) else { return }
+        let id = calls.start(.query(batch: batch, index: index, shard: key), timeout: callTimeout, context)
+        let target = Target(keyspace: query.keyspace, shard: query.shard, type: query.tabletType)
+        context.send(.tabletRequest(id: id, request: .execute(target: target, sql: query.sql, bindings: [], transactionID: nil)), to: tablet)
     }
 
     /// Ends every query waiting for `key`'s primary with `error`.
@@ -112,8 +145,26 @@ final class TabletCursor: VCursor {
                 complete(batch, index, .success(result))
             case .failed(let error):
                 // A tablet that is no longer the primary (or gone) is looked up again next time.
-                if error.mysql == nil || error.code == .unavailable || error.code == .failedPrecondition { primaries[key] = nil }
+                if error.mysql == nil || error.code == .unavailable || error.code == .failedPrecondition {
+                    primaries[key] = nil
+                    servingTablets[key] = nil
+                }
                 complete(batch, index, .failure(error.mysql ?? MySQLError(code: 1105, sqlState: "HY000", message: "vttablet: \(error.description)")))
+            }
+        case .topoReply(let id, let reply) where { if case .tablets? = calls.peek(id) { true } else { false } }():
+            guard case .tablets(let key)? = calls.finish(id, context) else { return true }
+            if case .entries(let entries) = reply {
+                for entry in entries {
+                    guard case .tablet(let record) = entry.value, record.type != .primary, record.type != .drained else { continue }
+                    servingTablets["\(record.keyspace)/\(record.shard)@\(record.type.rawValue.lowercased())", default: []].append(record.alias)
+                }
+                servingTablets[key] = servingTablets[key] ?? []
+                for (batch, index) in waiting.removeValue(forKey: key) ?? [] {
+                    guard let b = batches[batch] else { continue }
+                    sendToServing(batch: batch, index: index, b.queries[index])
+                }
+            } else {
+                fail(key, MySQLError(code: 1105, sqlState: "HY000", message: "cannot list the tablets of \(key)"))
             }
         case .topoReply(let id, let reply):
             guard case .topo(let key)? = calls.finish(id, context) else { return true }
@@ -130,8 +181,11 @@ final class TabletCursor: VCursor {
             }
         case .timer(.rpcTimeout(let id)):
             switch calls.expire(id) {
+            case .tablets(let key)?:
+                fail(key, MySQLError(code: 1105, sqlState: "HY000", message: "topology service unreachable"))
             case .query(let batch, let index, let key)?:
                 primaries[key] = nil
+                servingTablets[key] = nil
                 complete(batch, index, .failure(MySQLError(code: 1105, sqlState: "HY000", message: "vttablet: deadline exceeded")))
             case .topo(let key)?:
                 fail(key, MySQLError(code: 1105, sqlState: "HY000", message: "topology service unreachable"))

@@ -14,6 +14,8 @@ final class VTGate: SimProcess {
     let callTimeout: SimDuration
     var executor: GatewayExecutor
     var cursor: TabletCursor
+    /// Each client's session (its USE target and transaction mode).
+    var sessions: [ProcessID: GatewaySession] = [:]
 
     init(vschema: VSchema, schema: SchemaColumns, shards: [String: [String]], callTimeout: SimDuration, observer: ClusterObserver?) throws {
         self.vschema = vschema
@@ -33,7 +35,9 @@ final class VTGate: SimProcess {
         defer { cursor.context = nil }
         if cursor.handle(message) { return }
         guard case .gatewayQuery(let id, let sql) = message else { return }
-        executor.execute(sql, cursor: cursor) { [cursor] result in
+        let session = sessions[sender] ?? GatewaySession()
+        sessions[sender] = session
+        executor.execute(sql, session: session, cursor: cursor) { [cursor] result in
             // Replies leave from whichever handler completes the statement.
             cursor.context?.send(.gatewayResult(id: id, result: result), to: sender)
         }
