@@ -50,6 +50,8 @@ public final class RowEvaluator {
             if let cached = statements[compiled.sql] {
                 statement = cached
             } else {
+                // Texts with bind values put in differ per execution: keep the cache bounded.
+                if statements.count >= 2_000 { statements.removeAll() }
                 statement = try storage.db.prepare(compiled.sql)
                 statements[compiled.sql] = statement
             }

@@ -17,7 +17,8 @@ struct HorizonPlanner {
         pushed.orderBy = []
         pushed.limit = nil
         if !shape.isAggregate {
-            pushed.having = select.having == nil ? nil : try passThroughHaving(select)
+            // HAVING without grouping filters single rows: the shards can apply it.
+            pushed.having = shape.having
             var columns = shape.items.map { SelectItem.expression($0.expression, alias: $0.alias) }
             var keys: [SortKey] = []
             for o in shape.order {
@@ -84,7 +85,7 @@ struct HorizonPlanner {
             default: throw .unsupported("the aggregate \(call.name) across shards")
             }
         }
-        let bare = try bareColumns(layout: shape.groupBy + shape.aggregates)
+        let bare = bareColumns(layout: shape.groupBy + shape.aggregates)
         for column in bare { specs.append(AggregateSpec(.anyValue, column: push(column))) }
         pushed.columns = columns
         pushed.groupBy = groups.indices.map { .integer(Int64($0 + 1)) }
@@ -99,7 +100,7 @@ struct HorizonPlanner {
 
     /// Columns that the select items, HAVING or ORDER BY read outside any aggregate and that
     /// are not grouped (MySQL without ONLY_FULL_GROUP_BY takes them from any row of the group).
-    func bareColumns(layout: [SQLExpression]) throws(PlanError) -> [SQLExpression] {
+    func bareColumns(layout: [SQLExpression]) -> [SQLExpression] {
         let index = ExpressionLayout(layout)
         var found: [SQLExpression] = []
         func visit(_ e: SQLExpression) {
@@ -118,9 +119,6 @@ struct HorizonPlanner {
         shape.order.forEach { visit($0.expression) }
         return found
     }
-
-    /// HAVING without grouping filters single rows: the shards can apply it.
-    func passThroughHaving(_ select: SelectStatement) throws(PlanError) -> SQLExpression? { shape.having }
 
     /// The one expression that DISTINCT aggregates read (the shards group by it).
     static func distinctArgument(_ aggregates: [SQLExpression]) throws(PlanError) -> [SQLExpression] {
@@ -171,7 +169,7 @@ struct HorizonPlanner {
             }
             specs.append(AggregateSpec(opcode, column: column))
         }
-        let bare = try bareColumns(layout: shape.groupBy + shape.aggregates)
+        let bare = bareColumns(layout: shape.groupBy + shape.aggregates)
         for column in bare {
             projected.append(column)
             specs.append(AggregateSpec(.anyValue, column: projected.count - 1))

@@ -125,7 +125,7 @@ public struct QueryPlanner {
         counter = pullout.counter
         var top = pullout.correlated
             ? try CorrelatedSubqueryPlanner(planner: self).plan(select, counter: &counter)
-            : try planWithoutSubqueries(select)
+            : try planWithoutSubqueries(select, counter: &counter)
         for pulled in pullout.pulled.reversed() {
             let inner = try plan(pulled.query, counter: &counter)
             top = UncorrelatedSubquery(kind: pulled.kind, name: pulled.name, subquery: inner, outer: top)
@@ -133,9 +133,9 @@ public struct QueryPlanner {
         return top
     }
 
-    func planWithoutSubqueries(_ select: SelectStatement) throws(PlanError) -> any Primitive {
+    func planWithoutSubqueries(_ select: SelectStatement, counter: inout Int) throws(PlanError) -> any Primitive {
         if select.from.count == 1, case .derived(let inner, let alias) = select.from[0] {
-            return try planOverDerivedTable(select, inner: inner, alias: alias)
+            return try planOverDerivedTable(select, inner: inner, alias: alias, counter: &counter)
         }
         let units = try tableUnits(select)
         if units.isEmpty {
@@ -175,8 +175,7 @@ public struct QueryPlanner {
 
     /// A query over one derived table: the inner query is planned on its own, and the outer
     /// query's conditions and horizon are computed in the gateway over its rows.
-    func planOverDerivedTable(_ select: SelectStatement, inner: SelectQuery, alias: String) throws(PlanError) -> any Primitive {
-        var counter = 1000
+    func planOverDerivedTable(_ select: SelectStatement, inner: SelectQuery, alias: String, counter: inout Int) throws(PlanError) -> any Primitive {
         let input = try plan(inner, counter: &counter)
         let first = inner.firstSelect
         var names: [String] = []
