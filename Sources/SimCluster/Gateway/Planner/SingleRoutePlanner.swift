@@ -66,7 +66,7 @@ public struct SingleRoutePlanner {
         }
         switch statement {
         case .select(.select(let select)):
-            guard !Self.hasSubquery(select) else { throw .unsupported("a subquery") }
+            if Self.hasSubquery(select) { return try mergedWithSubqueries(select) }
             if select.from.count == 1, case .table(let name, let alias) = select.from[0] {
                 return try route(.route, name, alias: alias, whereClause: select.whereClause)
             }
@@ -112,6 +112,46 @@ public struct SingleRoutePlanner {
             throw .unsupported("routing by \(construct)")
         }
         return SingleRoute(operator: op, variant: chosen.variant.rawValue, keyspace: keyspace.name, vindex: chosen.vindex, values: chosen.values)
+    }
+
+    /// A query whose subqueries merge into its own route (Vitess's subquery merging, the cases
+    /// this planner knows): a subquery over reference tables of the same keyspace or over no
+    /// table at all, or one that reaches the same single shard by the same vindex value.
+    func mergedWithSubqueries(_ select: SelectStatement) throws(PlanError) -> SingleRoute {
+        var subqueries: [SelectQuery] = []
+        func strip(_ e: SQLExpression) -> SQLExpression {
+            e.rewritten { node in
+                switch node {
+                case .subquery(let q), .exists(let q):
+                    subqueries.append(q)
+                    return .parameter(name: "__sq\(subqueries.count)", index: -1)
+                case .inSubquery(let x, let q, let negated):
+                    subqueries.append(q)
+                    return .inList(x, [.parameter(name: "::__sq\(subqueries.count)", index: -1)], negated: negated)
+                default:
+                    return node
+                }
+            }
+        }
+        var outer = select
+        outer.columns = select.columns.map { item in
+            if case .expression(let e, let alias) = item { return .expression(strip(e), alias: alias) }
+            return item
+        }
+        outer.whereClause = select.whereClause.map(strip)
+        outer.having = select.having.map(strip)
+        guard !Self.hasSubquery(outer) else { throw .unsupported("a subquery") }
+        let route = try plan(.select(.select(outer)))
+        for q in subqueries {
+            if Self.tableNames(in: q).isEmpty { continue }
+            guard let inner = try? plan(.select(q)) else { throw .unsupported("a subquery") }
+            let sameKeyspace = inner.keyspace == route.keyspace
+            let reference = inner.variant == RouteVariant.reference.rawValue && sameKeyspace
+            let sameShard = sameKeyspace && route.variant == RouteVariant.equalUnique.rawValue && inner.variant == route.variant
+                && inner.vindex != nil && inner.vindex == route.vindex && inner.values == route.values
+            guard reference || sameShard else { throw .unsupported("a subquery") }
+        }
+        return route
     }
 
     /// A query over several tables that one route can still answer: tables of one unsharded
