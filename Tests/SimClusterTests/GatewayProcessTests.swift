@@ -77,19 +77,30 @@ import Testing
 
     /// `USE ks@replica` sends reads to replicas: with replication held back, a replica read sees
     /// fewer rows than the primary has, and a write is refused.
-    @Test func replicaReadsGoToReplicas() throws {
+    @Test(arguments: [false, true])
+    func replicaReadsGoToReplicas(tightLagLimit: Bool) throws {
         var spec = ClusterSpec(keyspaces: [KeyspaceSpec(name: "ks", shards: ["-80", "80-"], replicas: 2, durability: .semiSync,
                                                         schema: Self.schema, vschema: Self.vschema)])
         spec.gateways = 1
         spec.mysql.applyDelay = .milliseconds(400)
+        if tightLagLimit { spec.gatewayReplicaLagLimit = .milliseconds(50) }
         let cluster = try Cluster(spec: spec, seed: 9)
         let history = GatewayHistory()
         let inserts = (1...30).map { "INSERT INTO t (id, v, n) VALUES (\($0), 'v', 0)" }
-        cluster.addGatewayClient(named: "client-1", script: inserts + [
-            "SELECT COUNT(*) FROM t", "USE ks@replica", "SELECT COUNT(*) FROM t", "INSERT INTO t (id, v, n) VALUES (99, 'v', 0)",
-        ], interval: .milliseconds(5), history: history)
+        // Replica reads go on long enough for the replicas' health to reach the gateway.
+        let replicaReads = Array(repeating: "SELECT COUNT(*) FROM t", count: 100)
+        cluster.addGatewayClient(named: "client-1", script: inserts + ["SELECT COUNT(*) FROM t", "USE ks@replica"] + replicaReads + [
+            "SELECT COUNT(*) FROM t", "INSERT INTO t (id, v, n) VALUES (99, 'v', 0)",
+        ], interval: .milliseconds(10), history: history)
         cluster.simulation.run(until: seconds(3))
-        let outcomes = history.entries.suffix(4).map(\.outcome)
+        let outcomes = [history.entries[30].outcome, history.entries[31].outcome] + history.entries.suffix(2).map(\.outcome)
+        if tightLagLimit {
+            // Every replica lags past the limit once their health streams in: none may serve.
+            let late = history.entries.suffix(2).first?.outcome
+            guard case .failed(let error)? = late else { Issue.record("a lagging replica served: \(String(describing: late))"); return }
+            #expect(error.message.contains("no healthy tablet"))
+            return
+        }
         guard outcomes.count == 4, case .ok(let primary)? = outcomes[0], case .ok(let replica)? = outcomes[2],
               case .failed(let refused)? = outcomes[3] else {
             Issue.record("\(outcomes)")

@@ -74,10 +74,11 @@ public final class Cluster {
             var names: [String: [String]] = [:]
             for keyspace in spec.keyspaces { names[keyspace.name] = keyspace.shards }
             let timeout = spec.gatewayCallTimeout
+            let lagLimit = spec.gatewayReplicaLagLimit
             let observer = self.observer
             for name in layout.gateways {
                 gateways.append(simulation.addProcess(named: name) {
-                    do { return try VTGate(vschema: vschema, schema: columns, shards: names, callTimeout: timeout, observer: observer) } catch {
+                    do { return try VTGate(vschema: vschema, schema: columns, shards: names, callTimeout: timeout, lagLimit: lagLimit, observer: observer) } catch {
                         preconditionFailure("the gateway's evaluator could not open SQLite: \(error)")
                     }
                 })

@@ -10,6 +10,8 @@ public struct ClusterSpec: Sendable {
     /// How long a gateway waits for a tablet's answer before it fails the query and looks the
     /// shard's primary up again.
     public var gatewayCallTimeout: SimDuration = .seconds(2)
+    /// Replicas lagging more than this do not serve a gateway's replica reads.
+    public var gatewayReplicaLagLimit: SimDuration = .seconds(30)
     /// Links between processes on different hosts (TCP connections, as every link of Vitess).
     public var network = LinkConfig(latency: .uniform(min: .microseconds(200), max: .milliseconds(2)), transport: .stream)
     /// The short link between a tablet and its own MySQL node.

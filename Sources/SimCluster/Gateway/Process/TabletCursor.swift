@@ -23,6 +23,11 @@ final class TabletCursor: VCursor {
 
     /// Serving tablets of each type (`keyspace/shard@replica`), as last listed in the topology.
     var servingTablets: [String: [String]] = [:]
+    /// The last health report of each tablet the gateway streams health from.
+    var health: [String: HealthReport] = [:]
+    var subscribed: Set<String> = []
+    /// Replicas lagging more than this do not serve reads (Vitess's `discovery_low_replication_lag`).
+    var lagLimit: SimDuration = .seconds(30)
 
     enum Call {
         case query(batch: Int, index: Int, shard: String)
@@ -112,7 +117,15 @@ final class TabletCursor: VCursor {
                                                        message: "no healthy tablet of type \(query.tabletType.rawValue) for \(query.keyspace)/\(query.shard)")))
             return
         }
-        let alias = tablets[context.random { Int($0.next() % UInt64(tablets.count)) }]
+        // Tablets that reported serving within the lag limit; before any report, every listed one.
+        let reported = tablets.filter { health[$0] != nil }
+        let healthy = reported.isEmpty ? tablets : reported.filter { health[$0]!.serving && health[$0]!.lag <= lagLimit }
+        guard !healthy.isEmpty else {
+            complete(batch, index, .failure(MySQLError(code: 1105, sqlState: "HY000",
+                message: "no healthy tablet of type \(query.tabletType.rawValue) for \(query.keyspace)/\(query.shard) (lag limit \(lagLimit))")))
+            return
+        }
+        let alias = healthy[context.random { Int($0.next() % UInt64(healthy.count)) }]
         guard let tablet = context.process(named: alias) else { return }
         let id = calls.start(.query(batch: batch, index: index, shard: key), timeout: callTimeout, context)
         let target = Target(keyspace: query.keyspace, shard: query.shard, type: query.tabletType)
@@ -156,7 +169,13 @@ final class TabletCursor: VCursor {
             if case .entries(let entries) = reply {
                 for entry in entries {
                     guard case .tablet(let record) = entry.value, record.type != .primary, record.type != .drained else { continue }
-                    servingTablets["\(record.keyspace)/\(record.shard)@\(record.type.rawValue.lowercased())", default: []].append(record.alias)
+                    let listKey = "\(record.keyspace)/\(record.shard)@\(record.type.rawValue.lowercased())"
+                    if !(servingTablets[listKey]?.contains(record.alias) ?? false) { servingTablets[listKey, default: []].append(record.alias) }
+                    // Stream the tablet's health from now on (again after a failure: it may have restarted).
+                    if let tablet = context.process(named: record.alias) {
+                        subscribed.insert(record.alias)
+                        context.send(.healthSubscribe, to: tablet)
+                    }
                 }
                 servingTablets[key] = servingTablets[key] ?? []
                 for (batch, index) in waiting.removeValue(forKey: key) ?? [] {
@@ -179,6 +198,8 @@ final class TabletCursor: VCursor {
             } else {
                 fail(key, MySQLError(code: 1105, sqlState: "HY000", message: "no primary for shard \(key)"))
             }
+        case .health(let report):
+            health[report.alias] = report
         case .timer(.rpcTimeout(let id)):
             switch calls.expire(id) {
             case .tablets(let key)?:

@@ -17,13 +17,15 @@ final class VTGate: SimProcess {
     /// Each client's session (its USE target and transaction mode).
     var sessions: [ProcessID: GatewaySession] = [:]
 
-    init(vschema: VSchema, schema: SchemaColumns, shards: [String: [String]], callTimeout: SimDuration, observer: ClusterObserver?) throws {
+    init(vschema: VSchema, schema: SchemaColumns, shards: [String: [String]], callTimeout: SimDuration, lagLimit: SimDuration,
+         observer: ClusterObserver?) throws {
         self.vschema = vschema
         self.schema = schema
         self.shards = shards
         self.callTimeout = callTimeout
         executor = GatewayExecutor(vschema: vschema, schema: schema)
         cursor = try TabletCursor(shards: shards, callTimeout: callTimeout, observer: observer)
+        cursor.lagLimit = lagLimit
     }
 
     func timerFired(_ message: ClusterMessage, _ context: ProcessContext<ClusterMessage>) {
