@@ -18,26 +18,10 @@ struct CorrelatedSubqueryPlanner {
     static func extract(_ select: SelectStatement) -> (SelectStatement, [Extracted]) {
         var found: [Extracted] = []
         func replace(_ e: SQLExpression) -> SQLExpression {
-            e.rewritten { node in
-                func column() -> SQLExpression {
-                    .column(ColumnName(table: TableName(name: ColumnQualifier.subqueryTable), name: "sq\(found.count)"))
-                }
-                switch node {
-                case .subquery(let q):
-                    let c = column()
-                    found.append(Extracted(kind: .value, query: q, operand: nil, column: c))
-                    return c
-                case .exists(let q):
-                    let c = column()
-                    found.append(Extracted(kind: .exists, query: q, operand: nil, column: c))
-                    return c
-                case .inSubquery(let x, let q, let negated):
-                    let c = column()
-                    found.append(Extracted(kind: .list, query: q, operand: x, column: c))
-                    return negated ? .unary(.not, c) : c
-                default:
-                    return node
-                }
+            e.replacingSubqueries { sub in
+                let c = SQLExpression.column(ColumnName(table: TableName(name: ColumnQualifier.subqueryTable), name: "sq\(found.count)"))
+                found.append(Extracted(kind: sub.kind, query: sub.query, operand: sub.operand, column: c))
+                return sub.negated ? .unary(.not, c) : c
             }
         }
         var s = select

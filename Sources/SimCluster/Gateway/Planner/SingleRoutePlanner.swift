@@ -120,17 +120,11 @@ public struct SingleRoutePlanner {
     func mergedWithSubqueries(_ select: SelectStatement) throws(PlanError) -> SingleRoute {
         var subqueries: [SelectQuery] = []
         func strip(_ e: SQLExpression) -> SQLExpression {
-            e.rewritten { node in
-                switch node {
-                case .subquery(let q), .exists(let q):
-                    subqueries.append(q)
-                    return .parameter(name: "__sq\(subqueries.count)", index: -1)
-                case .inSubquery(let x, let q, let negated):
-                    subqueries.append(q)
-                    return .inList(x, [.parameter(name: "::__sq\(subqueries.count)", index: -1)], negated: negated)
-                default:
-                    return node
-                }
+            e.replacingSubqueries { sub in
+                subqueries.append(sub.query)
+                let name = "__sq\(subqueries.count)"
+                if let operand = sub.operand { return .inList(operand, [.parameter(name: ":" + name, index: -1)], negated: sub.negated) }
+                return .parameter(name: name, index: -1)
             }
         }
         var outer = select

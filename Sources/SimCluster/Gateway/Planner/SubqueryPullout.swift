@@ -25,36 +25,23 @@ struct SubqueryPullout {
         self.outerColumns = Set(outerTables.flatMap { schema.columns(of: $0.name) ?? [] })
     }
 
-    mutating func name() -> String {
-        counter += 1
-        return "__sq\(counter)"
-    }
-
     /// The expression with its uncorrelated subqueries replaced.
     mutating func pullOut(_ e: SQLExpression) -> SQLExpression {
-        var result = e
-        // Bottom-up over the expression (not entering subqueries): replace the subquery nodes.
-        result = e.rewritten { node in
-            switch node {
-            case .subquery(let q):
-                guard isUncorrelated(q) else { correlated = true; return node }
-                let n = name()
-                pulled.append(Pulled(kind: .value, name: n, query: q))
-                return .parameter(name: n, index: -1)
-            case .exists(let q):
-                guard isUncorrelated(q) else { correlated = true; return node }
-                let n = name()
-                pulled.append(Pulled(kind: .exists, name: n, query: q))
-                return .parameter(name: n, index: -1)
-            case .inSubquery(let x, let q, let negated):
-                guard isUncorrelated(q) else { correlated = true; return node }
-                let n = name()
-                pulled.append(Pulled(kind: .list, name: n, query: q))
-                return .inList(x, [.parameter(name: ":" + n, index: -1)], negated: negated)
-            default:
-                return node
+        var pulled = self.pulled
+        var correlated = self.correlated
+        var counter = self.counter
+        let result = e.replacingSubqueries { sub in
+            guard isUncorrelated(sub.query) else {
+                correlated = true
+                return sub.node
             }
+            counter += 1
+            let name = "__sq\(counter)"
+            pulled.append(Pulled(kind: sub.kind, name: name, query: sub.query))
+            if let operand = sub.operand { return .inList(operand, [.parameter(name: ":" + name, index: -1)], negated: sub.negated) }
+            return .parameter(name: name, index: -1)
         }
+        (self.pulled, self.correlated, self.counter) = (pulled, correlated, counter)
         return result
     }
 
