@@ -251,7 +251,8 @@ public struct SetAssignment: Hashable, Sendable {
 public enum ShowStatement: Hashable, Sendable {
     case vitessShards
     case vitessTablets
-    case tables
+    /// `SHOW [FULL] TABLES [FROM keyspace]`.
+    case tables(from: String?)
     case warnings
     case databases
     /// `SHOW UNRESOLVED TRANSACTIONS [FOR keyspace]` (Vitess's 2PC view).

@@ -300,8 +300,8 @@ public struct SQLParser {
         if accept("DATABASES") || accept("KEYSPACES") { return .databases }
         _ = accept("FULL")
         if accept("TABLES") {
-            if accept("FROM") || accept("IN") { _ = try identifier() }
-            return .tables
+            if accept("FROM") || accept("IN") { return .tables(from: try identifier()) }
+            return .tables(from: nil)
         }
         if accept("COLUMNS") || accept("FIELDS") {
             if !accept("FROM") { try expect("IN") }

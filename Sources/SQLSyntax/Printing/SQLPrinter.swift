@@ -48,7 +48,7 @@ public struct SQLPrinter: Sendable {
         switch show {
         case .vitessShards: "SHOW VITESS_SHARDS"
         case .vitessTablets: "SHOW VITESS_TABLETS"
-        case .tables: "SHOW TABLES"
+        case .tables(let from): "SHOW TABLES" + (from.map { " FROM " + identifier($0) } ?? "")
         case .warnings: "SHOW WARNINGS"
         case .databases: "SHOW DATABASES"
         case .unresolvedTransactions(let keyspace): "SHOW UNRESOLVED TRANSACTIONS" + (keyspace.map { " FOR \(identifier($0))" } ?? "")

@@ -19,11 +19,14 @@ public final class Route: Primitive {
     public let targetShard: String?
     /// The lookup vindex that maps the values, read before the route is sent.
     public let lookup: LookupVindex?
+    /// A key range the statement names (`ks[-80]`): every serving shard it intersects.
+    public let keyRange: KeyRange?
 
     public init(keyspace: String, variant: RouteVariant, vindex: VindexDefinition? = nil, values: [SQLExpression] = [],
                 statement: SQLStatement, orderBy: [SortKey] = [], resultColumns: Int? = nil, targetShard: String? = nil,
-                lookup: LookupVindex? = nil) {
+                lookup: LookupVindex? = nil, keyRange: KeyRange? = nil) {
         self.lookup = lookup
+        self.keyRange = keyRange
         self.keyspace = keyspace
         self.variant = variant
         self.vindex = vindex
@@ -51,6 +54,9 @@ public final class Route: Primitive {
         let map = try cursor.shardMap(for: keyspace)
         if let targetShard {
             do { return try map.resolve(.shard(targetShard)) } catch { throw MySQLError(error) }
+        }
+        if let keyRange {
+            do { return try map.resolve(.keyRange(keyRange)) } catch { throw MySQLError(error) }
         }
         let destinations: [Destination]
         switch variant {

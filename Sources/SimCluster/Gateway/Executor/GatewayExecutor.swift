@@ -51,16 +51,54 @@ public final class GatewayExecutor {
         if let target {
             return Route(keyspace: target.keyspace, variant: .unsharded, statement: statement, targetShard: target.shard)
         }
+        if let (keyspace, range, stripped) = Self.keyRangeTarget(statement) {
+            // `ks[range].table`: the shards of that key range, unrouted (Vitess's ByDestination).
+            guard vschema.keyspaces[keyspace] != nil else { throw PlanError("VT05003: unknown database '\(keyspace)' in vschema") }
+            return Route(keyspace: keyspace, variant: .scatter, statement: stripped, keyRange: range)
+        }
         switch statement {
         case .select(let query) where query.firstSelect.from.isEmpty && !Self.readsTables(query):
             // No table: any shard of the default keyspace answers (Vitess evaluates it alone).
             guard let keyspace = defaultKeyspace else { throw PlanError("No database selected") }
             return Route(keyspace: keyspace, variant: .reference, statement: statement)
+        case .show(.tables(let from)):
+            // A keyspace's tables, as one of its shards lists them.
+            guard let keyspace = from ?? defaultKeyspace, vschema.keyspaces[keyspace] != nil else {
+                throw PlanError("VT05003: unknown database '\(from ?? "")' in vschema")
+            }
+            return Route(keyspace: keyspace, variant: .reference, statement: .show(.tables(from: nil)))
         case .createTable, .createIndex, .dropTable, .dropIndex, .truncate:
             guard let keyspace = defaultKeyspace else { throw PlanError("No database selected") }
             return DDL(keyspace: keyspace, statement: statement)
         default:
             return try QueryPlanner(vschema: vschema, schema: schema, defaultKeyspace: defaultKeyspace).plan(statement)
+        }
+    }
+
+    /// A statement over one table qualified as `keyspace[shard range]`: the keyspace, the range
+    /// and the statement with the plain keyspace as qualifier.
+    static func keyRangeTarget(_ statement: SQLStatement) -> (String, KeyRange, SQLStatement)? {
+        func split(_ name: TableName) -> (String, KeyRange)? {
+            guard let q = name.qualifier, q.hasSuffix("]"), let open = q.firstIndex(of: "["),
+                  let range = KeyRange(shardName: String(q[q.index(after: open)..<q.index(before: q.endIndex)])) else { return nil }
+            return (String(q[..<open]), range)
+        }
+        switch statement {
+        case .update(var u):
+            guard let (ks, range) = split(u.table) else { return nil }
+            u.table.qualifier = ks
+            return (ks, range, .update(u))
+        case .delete(var d):
+            guard let (ks, range) = split(d.table) else { return nil }
+            d.table.qualifier = ks
+            return (ks, range, .delete(d))
+        case .select(.select(var s)):
+            guard s.from.count == 1, case .table(var name, let alias) = s.from[0], let (ks, range) = split(name) else { return nil }
+            name.qualifier = ks
+            s.from = [.table(name, alias: alias)]
+            return (ks, range, .select(.select(s)))
+        default:
+            return nil
         }
     }
 
