@@ -33,6 +33,14 @@ import Testing
         #expect(s.variant == .equalUnique && values(s) == ["'abc'"])
     }
 
+    @Test func equalitiesCarryValuesToVindexColumns() throws {
+        let r = try route("select id from user where user.id = user.col and user.col = 5")
+        #expect(r.variant == .equalUnique && r.vindex == "user_index" && values(r) == ["5"])
+        // Texts are not carried: MySQL compares a number and a text as numbers, not transitively.
+        let t = try route("select id from user where user.id = user.col and user.col = '5abc'")
+        #expect(t.variant == .scatter)
+    }
+
     @Test func listsAndOrsOfEqualitiesAreIN() throws {
         let r = try route("select col from user where id = 1 or id = 2")
         #expect(r.variant == .in && r.vindex == "user_index" && values(r) == ["1", "2"])

@@ -40,7 +40,8 @@ public struct VindexPredicates {
         guard let whereClause else { return VindexRoute(variant: .scatter, vindex: nil, values: []) }
         var best: VindexRoute?
         var bestCost = Int.max
-        for conjunct in Self.conjuncts(Self.withoutFalseBranches(whereClause)) {
+        let conjuncts = Self.conjuncts(Self.withoutFalseBranches(whereClause))
+        for conjunct in conjuncts + inferredEqualities(conjuncts) {
             if Self.comparesWithNull(conjunct) || Self.constantTruth(conjunct) == false {
                 return VindexRoute(variant: .none, vindex: nil, values: [])
             }
@@ -55,6 +56,54 @@ public struct VindexPredicates {
     }
 
     func rank(_ route: VindexRoute) -> Int { Self.rank(route, in: keyspace) }
+
+    /// Equalities that follow from others (`a = b AND b = 5` gives `a = 5`), as Vitess infers them
+    /// for routing; only numbers and bind variables are carried, whose comparison is transitive.
+    func inferredEqualities(_ conjuncts: [SQLExpression]) -> [SQLExpression] {
+        func key(_ c: ColumnName) -> String {
+            let q = c.table?.name.lowercased()
+            return (q == nil || qualifiers.contains(q!) ? "" : q! + ".") + c.name.lowercased()
+        }
+        var parent: [String: String] = [:]
+        func find(_ k: String) -> String {
+            var k = k
+            while let p = parent[k], p != k { k = p }
+            return k
+        }
+        var columns: [String: ColumnName] = [:]
+        var values: [(String, SQLExpression)] = []
+        for c in conjuncts {
+            switch c {
+            case .binary(.equal, .column(let a), .column(let b)):
+                columns[key(a)] = a
+                columns[key(b)] = b
+                let (ra, rb) = (find(key(a)), find(key(b)))
+                if ra != rb { parent[ra] = rb }
+            case .binary(.equal, .column(let a), let v) where Self.isNumericRoutingValue(v),
+                 .binary(.equal, let v, .column(let a)) where Self.isNumericRoutingValue(v):
+                columns[key(a)] = a
+                values.append((key(a), v))
+            default:
+                break
+            }
+        }
+        guard !parent.isEmpty else { return [] }
+        var inferred: [SQLExpression] = []
+        for (k, v) in values {
+            for (other, column) in columns.sorted(by: { $0.key < $1.key }) where other != k && find(other) == find(k) {
+                inferred.append(.binary(.equal, .column(column), v))
+            }
+        }
+        return inferred
+    }
+
+    static func isNumericRoutingValue(_ e: SQLExpression) -> Bool {
+        switch e {
+        case .literal(.integer), .literal(.decimal), .parameter: true
+        case .unary(.minus, let x): isNumericRoutingValue(x)
+        default: false
+        }
+    }
 
     /// Lower is better: the vindex's cost first, then a single value before a list; a scatter last.
     static func rank(_ route: VindexRoute, in keyspace: KeyspaceVSchema) -> Int {
