@@ -27,10 +27,15 @@ import Testing
             "SELECT id FROM t ORDER BY id DESC LIMIT 3",
             "SELECT n, COUNT(*) FROM t GROUP BY n ORDER BY n",
             "SELECT v FROM t WHERE id = 7",
+            "SHOW VITESS_TABLETS",
         ], history: history)
         cluster.simulation.run(until: seconds(5))
         let outcomes = history.entries.map(\.outcome)
-        #expect(outcomes.count == 23 && outcomes.allSatisfy { if case .ok? = $0 { true } else { false } }, "\(outcomes)")
+        #expect(outcomes.count == 24 && outcomes.allSatisfy { if case .ok? = $0 { true } else { false } }, "\(outcomes)")
+        if case .ok(let tablets)? = outcomes.last {
+            // Two shards of three tablets each; the initial primaries are PRIMARY.
+            #expect(tablets.rows.count == 6 && tablets.rows.filter { $0[3] == .text("PRIMARY") }.count == 2)
+        }
         guard case .ok(let top)? = outcomes[20], case .ok(let groups)? = outcomes[21], case .ok(let point)? = outcomes[22] else { return }
         #expect(top.rows == [[.integer(20)], [.integer(19)], [.integer(18)]])
         #expect(groups.rows == [[.integer(0), .integer(6)], [.integer(1), .integer(7)], [.integer(2), .integer(7)]])

@@ -32,6 +32,15 @@ public protocol VCursor: AnyObject {
     func execute(_ queries: [ShardQuery], _ done: @escaping ([Result<QueryResult, MySQLError>]) -> Void)
     /// Evaluates expressions over rows in the gateway.
     var evaluator: RowEvaluator { get }
+    /// Every tablet the cursor can reach (for `SHOW VITESS_TABLETS`).
+    func listTablets(_ done: @escaping (Result<[TabletRecord], MySQLError>) -> Void)
+}
+
+extension VCursor {
+    /// By default a cursor knows no tablets.
+    public func listTablets(_ done: @escaping (Result<[TabletRecord], MySQLError>) -> Void) {
+        done(.failure(.vtUnsupported("SHOW VITESS_TABLETS without tablets")))
+    }
 }
 
 /// Bind variables of a primitive's execution: values pulled out of subqueries and the columns

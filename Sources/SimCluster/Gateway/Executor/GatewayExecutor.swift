@@ -112,6 +112,17 @@ public final class GatewayExecutor {
                 done(.failure(error))
                 return
             }
+            if case .show(.vitessTablets)? = statement {
+                cursor.listTablets { result in
+                    done(result.map { records in
+                        QueryResult(columns: ["Cell", "Keyspace", "Shard", "TabletType", "State", "Alias"], rows: records.map { r in
+                            [.text(String(r.alias.prefix { $0 != "-" })), .text(r.keyspace), .text(r.shard), .text(r.type.rawValue),
+                             .text(r.type == .drained ? "NOT_SERVING" : "SERVING"), .text(r.alias)]
+                        })
+                    })
+                }
+                return
+            }
             if let statement {
                 done(Result { () throws(MySQLError) in try apply(statement, to: session, cursor: cursor) })
                 return
@@ -143,7 +154,7 @@ public final class GatewayExecutor {
         do {
             let statement = try SQLParser.parse(sql)
             switch statement {
-            case .use, .set, .show(.vitessShards): return statement
+            case .use, .set, .show(.vitessShards), .show(.vitessTablets): return statement
             default: return nil
             }
         } catch {

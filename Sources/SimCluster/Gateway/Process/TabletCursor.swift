@@ -33,6 +33,19 @@ final class TabletCursor: VCursor {
         case query(batch: Int, index: Int, shard: String)
         case topo(shard: String)
         case tablets(key: String)
+        case listing(Int)
+    }
+
+    var listings: [Int: (Result<[TabletRecord], MySQLError>) -> Void] = [:]
+
+    func listTablets(_ done: @escaping (Result<[TabletRecord], MySQLError>) -> Void) {
+        guard let context, let topo = context.process(named: "topo") else {
+            return done(.failure(MySQLError(code: 1105, sqlState: "HY000", message: "no topology service")))
+        }
+        let id = calls.start(.listing(nextBatch), timeout: callTimeout, context)
+        listings[nextBatch] = done
+        nextBatch += 1
+        context.send(.topoRequest(id: id, request: .list(prefix: TopoPath.tablets)), to: topo)
     }
 
     final class Batch {
@@ -164,6 +177,13 @@ final class TabletCursor: VCursor {
                 }
                 complete(batch, index, .failure(error.mysql ?? MySQLError(code: 1105, sqlState: "HY000", message: "vttablet: \(error.description)")))
             }
+        case .topoReply(let id, let reply) where { if case .listing? = calls.peek(id) { true } else { false } }():
+            guard case .listing(let n)? = calls.finish(id, context), let done = listings.removeValue(forKey: n) else { return true }
+            guard case .entries(let entries) = reply else {
+                done(.failure(MySQLError(code: 1105, sqlState: "HY000", message: "cannot list the tablets")))
+                return true
+            }
+            done(.success(entries.compactMap { if case .tablet(let record) = $0.value { record } else { nil } }))
         case .topoReply(let id, let reply) where { if case .tablets? = calls.peek(id) { true } else { false } }():
             guard case .tablets(let key)? = calls.finish(id, context) else { return true }
             if case .entries(let entries) = reply {
@@ -204,6 +224,8 @@ final class TabletCursor: VCursor {
             switch calls.expire(id) {
             case .tablets(let key)?:
                 fail(key, MySQLError(code: 1105, sqlState: "HY000", message: "topology service unreachable"))
+            case .listing(let n)?:
+                listings.removeValue(forKey: n)?(.failure(MySQLError(code: 1105, sqlState: "HY000", message: "topology service unreachable")))
             case .query(let batch, let index, let key)?:
                 primaries[key] = nil
                 servingTablets[key] = nil
