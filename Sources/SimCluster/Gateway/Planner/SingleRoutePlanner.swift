@@ -175,6 +175,18 @@ public struct SingleRoutePlanner {
             let (keyspace, table) = try resolve(name)
             resolved.append((keyspace, table, alias ?? name.name))
         }
+        // A table of an unsharded keyspace that a reference table of the (one) sharded keyspace
+        // copies is read from that copy, beside the sharded tables.
+        let shardedKeyspaces = Set(resolved.filter(\.keyspace.sharded).map(\.keyspace.name))
+        if shardedKeyspaces.count == 1, let target = shardedKeyspaces.first.flatMap({ vschema.keyspaces[$0] }) {
+            for i in resolved.indices where !resolved[i].keyspace.sharded {
+                let source = "\(resolved[i].keyspace.name).\(tables[i].name.name)"
+                if let copy = target.tables.keys.sorted().compactMap({ target.tables[$0] })
+                    .first(where: { $0.kind == .reference && $0.source == source }) {
+                    resolved[i] = (target, copy, resolved[i].qualifier)
+                }
+            }
+        }
         let keyspaces = Set(resolved.map(\.keyspace.name))
         guard keyspaces.count == 1, let keyspace = resolved.first?.keyspace else {
             throw .unsupported("a join across keyspaces")
