@@ -209,6 +209,42 @@ import Testing
         #expect(f.cluster.log.map(\.shard) == ["80-c0"] && rows.count < 40)
     }
 
+    /// Transactions hold a shard session per shard they reach; COMMIT and ROLLBACK end them all.
+    @Test func transactionsHoldShardSessionsUntilTheyEnd() throws {
+        let f = try Fixture()
+        let session = GatewaySession()
+        func run(_ sql: String) -> Result<QueryResult, MySQLError> { f.cluster.run(sql, through: f.executor, session: session) }
+        func count() throws -> Int64 { try f.sharded("SELECT COUNT(*) FROM users WHERE id >= 200")[0][0].integer ?? -1 }
+        _ = try run("BEGIN").get()
+        for id in 200..<206 { _ = try run("INSERT INTO users (id, name) VALUES (\(id), 't')").get() }
+        #expect(session.shardSessions.count > 1, "the rows reach several shards")
+        #expect(try run("SELECT COUNT(*) FROM users WHERE id >= 200").get().rows == [[.integer(6)]], "the transaction reads its own rows")
+        #expect(try count() == 0, "nobody else sees them before COMMIT")
+        _ = try run("ROLLBACK").get()
+        #expect(try count() == 0 && session.shardSessions.isEmpty && !session.inTransaction)
+        _ = try run("START TRANSACTION").get()
+        for id in 200..<206 { _ = try run("INSERT INTO users (id, name) VALUES (\(id), 't')").get() }
+        _ = try run("COMMIT").get()
+        #expect(try count() == 6)
+        // SINGLE refuses a second shard; the transaction can still roll back.
+        _ = try run("SET transaction_mode = 'single'").get()
+        _ = try run("BEGIN").get()
+        _ = try run("UPDATE users SET score = 1 WHERE id = 1").get()
+        var refused: MySQLError?
+        for id in 2...20 where refused == nil {
+            if case .failure(let e) = run("UPDATE users SET score = 1 WHERE id = \(id)") { refused = e }
+        }
+        #expect(refused?.message.contains("multi-db transaction attempted") == true)
+        _ = try run("ROLLBACK").get()
+        // TWOPC across shards is refused at COMMIT, and nothing is committed.
+        _ = try run("SET transaction_mode = 'twopc'").get()
+        _ = try run("BEGIN").get()
+        for id in 300..<306 { _ = try run("INSERT INTO users (id, name) VALUES (\(id), 't')").get() }
+        guard case .failure(let twopc) = run("COMMIT") else { Issue.record("a TWOPC commit was accepted"); return }
+        #expect(twopc.isUnsupported)
+        #expect(try f.sharded("SELECT COUNT(*) FROM users WHERE id >= 300")[0][0] == .integer(0))
+    }
+
     @Test func unsupportedConstructsAreRefusedByName() throws {
         let f = try Fixture()
         for sql in ["SELECT GROUP_CONCAT(name) FROM users", "SELECT u.id FROM users u NATURAL JOIN teams t",

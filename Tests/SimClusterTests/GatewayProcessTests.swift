@@ -115,4 +115,29 @@ import Testing
         #expect((replica.rows.first?[0].integer ?? 30) < 30, "the replicas lag, so a replica read sees fewer rows")
         #expect(refused.message.contains("VT09002"))
     }
+
+    /// A transaction through the gateway process: its rows reach several shards and appear only
+    /// once it commits; a rolled-back one leaves nothing.
+    @Test func transactionsThroughTheGatewayCommitAndRollBack() throws {
+        let cluster = try cluster(seed: 4)
+        let history = GatewayHistory()
+        cluster.addGatewayClient(named: "client-1", script: [
+            "BEGIN",
+            "INSERT INTO t (id, v, n) VALUES (1, 'a', 0)", "INSERT INTO t (id, v, n) VALUES (2, 'b', 0)",
+            "INSERT INTO t (id, v, n) VALUES (3, 'c', 0)", "INSERT INTO t (id, v, n) VALUES (4, 'd', 0)",
+            "COMMIT",
+            "BEGIN",
+            "INSERT INTO t (id, v, n) VALUES (5, 'e', 0)", "INSERT INTO t (id, v, n) VALUES (6, 'f', 0)",
+            "ROLLBACK",
+            "SELECT id FROM t ORDER BY id",
+        ], history: history)
+        cluster.simulation.run(until: seconds(3))
+        let outcomes = history.entries.map(\.outcome)
+        #expect(outcomes.count == 11 && outcomes.allSatisfy { if case .ok? = $0 { true } else { false } }, "\(outcomes)")
+        guard case .ok(let rows)? = outcomes.last else { return }
+        #expect(rows.rows == [[.integer(1)], [.integer(2)], [.integer(3)], [.integer(4)]])
+        // The committed rows are on both shards' primaries.
+        let perShard = try cluster.shards.map { try cluster.storage(of: cluster.primary(of: $0)!)!.rows(of: "t").count }
+        #expect(perShard.count == 2 && perShard.allSatisfy { $0 > 0 } && perShard.reduce(0, +) == 4)
+    }
 }

@@ -10,14 +10,28 @@ public struct ShardQuery: Sendable, Equatable {
     public var autocommit: Bool
     /// The kind of tablet that answers (the session's target; writes always go to the primary).
     public var tabletType: TabletType
+    /// What the query does with the session's transaction on this shard.
+    public var transaction: ShardTransaction = .none
 
-    public init(keyspace: String, shard: String, sql: String, autocommit: Bool = false, tabletType: TabletType = .primary) {
+    public init(keyspace: String, shard: String, sql: String, autocommit: Bool = false, tabletType: TabletType = .primary,
+                transaction: ShardTransaction = .none) {
+        self.transaction = transaction
         self.keyspace = keyspace
         self.shard = shard
         self.sql = sql
         self.autocommit = autocommit
         self.tabletType = tabletType
     }
+}
+
+/// A shard query's part in a transaction: none (autocommit), the first statement of the shard's
+/// transaction, a statement of an open one, or its end.
+public enum ShardTransaction: Sendable, Equatable {
+    case none
+    case begin
+    case within(Int)
+    case commit(Int)
+    case rollback(Int)
 }
 
 /// What the gateway's primitives need from the world around them (Vitess's `VCursor`): the

@@ -112,6 +112,18 @@ public final class GatewayExecutor {
                 done(.failure(error))
                 return
             }
+            if let statement, case .begin = statement {
+                // BEGIN inside a transaction commits it first, as MySQL does.
+                end(session, commit: true, cursor: cursor) { result in
+                    if case .success = result { session.inTransaction = true }
+                    done(result)
+                }
+                return
+            }
+            if let statement, statement == .commit || statement == .rollback {
+                end(session, commit: statement == .commit, cursor: cursor, done)
+                return
+            }
             if case .show(.vitessTablets)? = statement {
                 cursor.listTablets { result in
                     done(result.map { records in
@@ -143,23 +155,66 @@ public final class GatewayExecutor {
             plans.removeAll()
         }
         mark(primitive)
-        let typed: any VCursor = session.map { $0.tabletType == .primary ? cursor : SessionCursor(base: cursor, tabletType: $0.tabletType) } ?? cursor
+        let typed: any VCursor = session.map { SessionCursor(base: cursor, session: $0) } ?? cursor
         primitive.execute(typed, [:], done)
     }
 
     /// The statement when it only changes the session (USE, SET) or reads the gateway (SHOW).
     static func sessionStatement(_ sql: String) throws(MySQLError) -> SQLStatement? {
-        let head = sql.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "(" }.prefix(4).uppercased()
-        guard head.hasPrefix("USE") || head.hasPrefix("SET") || head.hasPrefix("SHOW") else { return nil }
+        let head = sql.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "(" }.prefix(5).uppercased()
+        guard ["USE", "SET", "SHOW", "BEGIN", "START", "COMMI", "ROLLB"].contains(where: head.hasPrefix) else { return nil }
         do {
             let statement = try SQLParser.parse(sql)
             switch statement {
-            case .use, .set, .show(.vitessShards), .show(.vitessTablets): return statement
+            case .use, .set, .show(.vitessShards), .show(.vitessTablets), .begin, .commit, .rollback: return statement
             default: return nil
             }
         } catch {
             throw error.unsupported ? MySQLError.vtUnsupported(error.message) : MySQLError.syntax(error.description)
         }
+    }
+
+    /// Ends the session's transaction: every shard session commits (or rolls back) in the order
+    /// it joined. In MULTI mode a commit that fails after another succeeded leaves the earlier
+    /// ones committed (Vitess's partial commit, reported as error 301); a failure on the first
+    /// rolls the rest back. TWOPC across shards comes with the atomic-commit work.
+    func end(_ session: GatewaySession, commit: Bool, cursor: any VCursor, _ done: @escaping Completion) {
+        let shards = session.shardSessions
+        session.inTransaction = false
+        session.shardSessions = []
+        guard !shards.isEmpty else { return done(.success(QueryResult())) }
+        var commit = commit
+        var failure: MySQLError?
+        if commit && session.transactionMode == .twopc && shards.count > 1 {
+            commit = false
+            failure = .vtUnsupported("a TWOPC commit across shards (atomic distributed commit is not built yet); the transaction was rolled back")
+        }
+        var committed = 0
+        SequentialSteps.run(shards.count, step: { i, next in
+            let s = shards[i]
+            // After a failed commit the remaining shards roll back.
+            let ending: ShardTransaction = commit && failure == nil ? .commit(s.transactionID) : .rollback(s.transactionID)
+            let sql = { if case .commit = ending { "COMMIT" } else { "ROLLBACK" } }()
+            cursor.execute([ShardQuery(keyspace: s.keyspace, shard: s.shard, sql: sql, transaction: ending)]) { results in
+                switch results.first {
+                case .success?:
+                    if case .commit = ending { committed += 1 }
+                case .failure(let error)?:
+                    if failure == nil { failure = error }
+                case nil:
+                    break
+                }
+                next(true)
+            }
+        }, finished: {
+            guard let failure else { return done(.success(QueryResult())) }
+            if committed > 0 {
+                done(.failure(MySQLError(code: 301, sqlState: "HY000",
+                                         message: "multi-shard commit failed after \(committed) of \(shards.count) shards committed: \(failure.message)")))
+            } else {
+                done(.failure(failure))
+            }
+        })
     }
 
     static func kind(of statement: SQLStatement) -> String {

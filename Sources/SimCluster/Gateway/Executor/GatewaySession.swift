@@ -12,6 +12,15 @@ public final class GatewaySession {
     public var shard: String?
     public var tabletType: TabletType = .primary
     public var transactionMode: TransactionMode = .multi
+    /// Whether BEGIN opened a transaction that COMMIT or ROLLBACK has not ended.
+    public var inTransaction = false
+    /// The shards the open transaction has reached, in the order it reached them, with the
+    /// tablet transaction of each (Vitess's shard sessions).
+    public var shardSessions: [(keyspace: String, shard: String, transactionID: Int)] = []
+
+    func transactionID(_ keyspace: String, _ shard: String) -> Int? {
+        shardSessions.first { $0.keyspace == keyspace && $0.shard == shard }?.transactionID
+    }
 
     public init(keyspace: String? = nil) {
         self.keyspace = keyspace
@@ -19,25 +28,54 @@ public final class GatewaySession {
 }
 
 /// The cursor a statement of a session runs through: every shard query carries the session's
-/// tablet type (reads of `USE ks@replica` go to replicas).
+/// tablet type (reads of `USE ks@replica` go to replicas) and, inside a transaction, its shard
+/// session: the first statement on a shard begins the shard's transaction, later ones run in it.
+/// In SINGLE mode a transaction may not reach a second shard.
 final class SessionCursor: VCursor {
     let base: any VCursor
-    let tabletType: TabletType
+    let session: GatewaySession
 
-    init(base: any VCursor, tabletType: TabletType) {
+    init(base: any VCursor, session: GatewaySession) {
         self.base = base
-        self.tabletType = tabletType
+        self.session = session
     }
 
     var evaluator: RowEvaluator { base.evaluator }
 
     func shardMap(for keyspace: String) throws(MySQLError) -> ShardMap { try base.shardMap(for: keyspace) }
 
+    func listTablets(_ done: @escaping (Result<[TabletRecord], MySQLError>) -> Void) { base.listTablets(done) }
+
     func execute(_ queries: [ShardQuery], _ done: @escaping ([Result<QueryResult, MySQLError>]) -> Void) {
-        base.execute(queries.map { q in
-            var typed = q
-            typed.tabletType = tabletType
-            return typed
-        }, done)
+        var typed: [ShardQuery] = []
+        var refused: [Int: MySQLError] = [:]
+        var reached = Set(session.shardSessions.map { "\($0.keyspace)/\($0.shard)" })
+        for (i, q) in queries.enumerated() {
+            var query = q
+            query.tabletType = session.tabletType
+            if session.inTransaction {
+                if let id = session.transactionID(q.keyspace, q.shard) {
+                    query.transaction = .within(id)
+                } else if session.transactionMode == .single && !reached.isEmpty && !reached.contains("\(q.keyspace)/\(q.shard)") {
+                    refused[i] = MySQLError(code: 1105, sqlState: "HY000",
+                                            message: "multi-db transaction attempted: \(q.keyspace)/\(q.shard) in a SINGLE transaction on \(reached.sorted().joined(separator: ", "))")
+                } else {
+                    query.transaction = .begin
+                }
+                reached.insert("\(q.keyspace)/\(q.shard)")
+            }
+            typed.append(query)
+        }
+        let sent = typed.indices.filter { refused[$0] == nil }
+        base.execute(sent.map { typed[$0] }) { [session] results in
+            var all: [Result<QueryResult, MySQLError>] = typed.indices.map { refused[$0].map { .failure($0) } ?? .failure(.unknown("not sent")) }
+            for (k, i) in sent.enumerated() {
+                all[i] = results[k]
+                if case .begin = typed[i].transaction, case .success(let r) = results[k], let id = r.transactionID {
+                    session.shardSessions.append((typed[i].keyspace, typed[i].shard, id))
+                }
+            }
+            done(all)
+        }
     }
 }

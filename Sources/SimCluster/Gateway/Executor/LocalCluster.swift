@@ -17,6 +17,8 @@ public final class LocalCluster: VCursor {
     public var log: [ShardQuery] = []
     public var logging = false
     var token = 0
+    /// Engine sessions of shard transactions start above the autocommit one.
+    var nextSession = 1
 
     /// A cluster with the given shard names per keyspace, each shard one node with `schema`.
     public init(keyspaces: [(name: String, shards: [String])], schema: String = "") throws {
@@ -51,10 +53,43 @@ public final class LocalCluster: VCursor {
         guard let shard = shards[query.keyspace]?.first(where: { $0.name == query.shard }) else {
             return .failure(MySQLError(code: 1105, sqlState: "HY000", message: "no shard \(query.keyspace)/\(query.shard)"))
         }
-        token += 1
-        let completions = shard.engine.execute(query.sql, bindings: [], session: 1, token: token, now: .zero)
-        return completions.first { $0.token == token }?.result
-            ?? .failure(MySQLError(code: 1205, sqlState: "HY000", message: "Lock wait timeout exceeded; try restarting transaction"))
+        func run(_ sql: String, on session: Int) -> Result<QueryResult, MySQLError> {
+            token += 1
+            let completions = shard.engine.execute(sql, bindings: [], session: session, token: token, now: .zero)
+            return completions.first { $0.token == token }?.result
+                ?? .failure(MySQLError(code: 1205, sqlState: "HY000", message: "Lock wait timeout exceeded; try restarting transaction"))
+        }
+        switch query.transaction {
+        case .none:
+            return run(query.sql, on: 1)
+        case .begin:
+            // A shard session: a connection of its own with an open transaction.
+            nextSession += 1
+            let session = nextSession
+            shard.engine.openSession(session)
+            if case .failure(let error) = run("BEGIN", on: session) { return .failure(error) }
+            let result = run(query.sql, on: session)
+            guard case .success(var r) = result else {
+                _ = run("ROLLBACK", on: session)
+                _ = shard.engine.closeSession(session)
+                return result
+            }
+            r.transactionID = session
+            return .success(r)
+        case .within(let id):
+            return run(query.sql, on: id).map { r in
+                var copy = r
+                copy.transactionID = id
+                return copy
+            }
+        case .commit(let id), .rollback(let id):
+            guard shard.engine.hasSession(id) else {
+                return .failure(MySQLError(code: 1105, sqlState: "HY000", message: "transaction \(id) not found"))
+            }
+            let result = run(query.sql, on: id)
+            _ = shard.engine.closeSession(id)
+            return result
+        }
     }
 
     /// Runs a statement through `executor` and returns its result (every shard answers at once).

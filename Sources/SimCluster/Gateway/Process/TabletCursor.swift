@@ -96,7 +96,14 @@ final class TabletCursor: VCursor {
         }
         let id = calls.start(.query(batch: batch, index: index, shard: key), timeout: callTimeout, context)
         let target = Target(keyspace: query.keyspace, shard: query.shard, type: .primary)
-        context.send(.tabletRequest(id: id, request: .execute(target: target, sql: query.sql, bindings: [], transactionID: nil)), to: tablet)
+        let request: TabletRequest = switch query.transaction {
+        case .none: .execute(target: target, sql: query.sql, bindings: [], transactionID: nil)
+        case .begin: .beginExecute(target: target, sql: query.sql, bindings: [])
+        case .within(let tx): .execute(target: target, sql: query.sql, bindings: [], transactionID: tx)
+        case .commit(let tx): .commit(target: target, transactionID: tx)
+        case .rollback(let tx): .rollback(target: target, transactionID: tx)
+        }
+        context.send(.tabletRequest(id: id, request: request), to: tablet)
     }
 
     func lookUpPrimary(_ key: String, keyspace: String, shard: String, waiting entry: (batch: Int, index: Int)) {
@@ -165,9 +172,10 @@ final class TabletCursor: VCursor {
         case .tabletReply(let id, let reply):
             guard case .query(let batch, let index, let key)? = calls.finish(id, context) else { return true }
             switch reply {
-            case .result(let result, _):
+            case .result(var result, let transactionID):
                 // A commit the primary acknowledged to the gateway must survive (durability).
                 if let gtid = result.gtid { observer?.acknowledgedCommit(client: context.name, shard: key, gtid: gtid, time: context.now) }
+                result.transactionID = transactionID
                 complete(batch, index, .success(result))
             case .failed(let error):
                 // A tablet that is no longer the primary (or gone) is looked up again next time.

@@ -10,6 +10,8 @@ public struct QueryResult: Sendable, Equatable {
     public var insertID: Int64
     /// The GTID of the transaction a COMMIT (or autocommit write) made durable.
     public var gtid: GTID?
+    /// The tablet transaction a statement ran in (a gateway's shard session), when it ran in one.
+    public var transactionID: Int?
 
     public init(columns: [String] = [], rows: [[SQLValue]] = [], rowsAffected: Int = 0, insertID: Int64 = 0, gtid: GTID? = nil) {
         self.columns = columns
