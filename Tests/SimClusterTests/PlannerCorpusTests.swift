@@ -58,4 +58,30 @@ import Testing
         // Never another route than Vitess's: what is not planned exactly is refused by name.
         #expect(tally.disagree.isEmpty, "\(tally.disagree.prefix(10))")
     }
+
+    /// Every query of the corpus (errors included) goes through the full planner: each one is
+    /// planned or refused with an error, none crashes it.
+    @Test func theQueryPlannerPlansOrRefusesEveryCorpusQuery() throws {
+        let planner = QueryPlanner(vschema: VindexPredicateTests.schema, schema: SchemaColumns(vschema: VindexPredicateTests.schema),
+                                   defaultKeyspace: "user")
+        var planned = 0
+        var refused = 0
+        for file in ["filter_cases.json", "select_cases.json", "dml_cases.json", "reference_cases.json", "aggr_cases.json",
+                     "unsharded_cases.json", "transaction_cases.json", "vindex_func_cases.json"] {
+            let url = VSchemaLoaderTests.conformance.appendingPathComponent("planbuilder/\(file)")
+            guard let data = try? Data(contentsOf: url),
+                  let cases = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { continue }
+            for entry in cases {
+                guard let query = entry["query"] as? String, let statement = try? SQLParser.parse(query) else { continue }
+                do {
+                    _ = try planner.plan(statement)
+                    planned += 1
+                } catch {
+                    #expect(!error.message.isEmpty)
+                    refused += 1
+                }
+            }
+        }
+        #expect(planned > 300 && planned + refused > 500, "planned \(planned), refused \(refused)")
+    }
 }
