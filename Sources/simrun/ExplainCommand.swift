@@ -21,7 +21,8 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "The schema: CREATE TABLE statements.")
     var schema: String
 
-    @Option(help: "Shard names of the sharded keyspaces, comma-separated (\"-40,40-80,80-c0,c0-\").")
+    // Shard names start with a dash: the value is taken whatever it looks like.
+    @Option(parsing: .unconditional, help: "Shard names of the sharded keyspaces, comma-separated (\"-40,40-80,80-c0,c0-\").")
     var shards: String?
 
     @Option(help: "Split the sharded keyspaces into this many even shards.")

@@ -14,6 +14,10 @@ import Testing
         #expect(blocks.first?.contains("1 ks_sharded/-40: ") == true)
         // The lookup table is read first, on the shard its md5 vindex names.
         #expect(blocks.last?.contains("1 ks_sharded/c0-: SELECT name, user_id FROM name_user_map") == true, "\(result.stdout)")
+        // Shard names start with a dash; the option takes them as its value when written apart too.
+        let apart = try Simrun.run(["explain", "--vschema", "\(Self.vtexplain)/test-vschema.json", "--schema", "\(Self.vtexplain)/test-schema.sql",
+                                    "--shards", "-40,40-80,80-c0,c0-", "select * from user where id = 1"])
+        #expect(apart.status == 0 && apart.stdout.contains("1 ks_sharded/-40: "), "\(apart.stderr)")
     }
 
     @Test func explainRefusesBadShardNames() throws {
