@@ -107,7 +107,7 @@ public struct QueryPlanner {
         if let route = try? routing.plan(.select(.select(original))),
            [RouteVariant.unsharded.rawValue, RouteVariant.equalUnique.rawValue, RouteVariant.reference.rawValue].contains(route.variant),
            let keyspace = vschema.keyspaces[route.keyspace] {
-            return self.route(keyspace, RouteVariant(rawValue: route.variant)!, vindex: route.vindex, values: route.values,
+            return self.route(keyspace, RouteVariant(rawValue: route.variant) ?? .scatter, vindex: route.vindex, values: route.values,
                               statement: .select(.select(original)))
         }
         // Subqueries that do not read the outer query run first.

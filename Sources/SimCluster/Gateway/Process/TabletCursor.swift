@@ -25,7 +25,6 @@ final class TabletCursor: VCursor {
     var servingTablets: [String: [String]] = [:]
     /// The last health report of each tablet the gateway streams health from.
     var health: [String: HealthReport] = [:]
-    var subscribed: Set<String> = []
     /// Replicas lagging more than this do not serve reads (Vitess's `discovery_low_replication_lag`).
     var lagLimit: SimDuration = .seconds(30)
 
@@ -201,7 +200,6 @@ final class TabletCursor: VCursor {
                     if !(servingTablets[listKey]?.contains(record.alias) ?? false) { servingTablets[listKey, default: []].append(record.alias) }
                     // Stream the tablet's health from now on (again after a failure: it may have restarted).
                     if let tablet = context.process(named: record.alias) {
-                        subscribed.insert(record.alias)
                         context.send(.healthSubscribe, to: tablet)
                     }
                 }
