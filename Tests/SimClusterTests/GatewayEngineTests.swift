@@ -125,6 +125,8 @@ import Testing
         _ = try f.compare("SELECT COUNT(*) FROM users GROUP BY name")
         _ = try f.compare("SELECT COUNT(*) + 1, MAX(score) - MIN(score) FROM users WHERE id > 100")
         _ = try f.compare("SELECT DISTINCT team FROM users")
+        // A value the vindex maps to no shard still gives an aggregate its one row.
+        _ = try f.compare("SELECT COUNT(*), MAX(score) FROM users WHERE id = 'abc'")
         #expect(try f.plan("SELECT DISTINCT team FROM users").contains("Distinct"))
     }
 

@@ -21,6 +21,9 @@ public final class Route: Primitive {
     public let lookup: LookupVindex?
     /// A key range the statement names (`ks[-80]`): every serving shard it intersects.
     public let keyRange: KeyRange?
+    /// An aggregate without GROUP BY still answers one row when its values map to no shard:
+    /// it then goes to the keyspace's first shard (Vitess's `NoRoutesSpecialHandling`).
+    public var answersWithoutShards = false
 
     public init(keyspace: String, variant: RouteVariant, vindex: VindexDefinition? = nil, values: [SQLExpression] = [],
                 statement: SQLStatement, orderBy: [SortKey] = [], resultColumns: Int? = nil, targetShard: String? = nil,
@@ -114,6 +117,10 @@ public final class Route: Primitive {
     }
 
     func send(to shards: [String], _ cursor: any VCursor, _ bindVariables: BindVariables, _ done: @escaping Completion) {
+        var shards = shards
+        if shards.isEmpty && answersWithoutShards, let first = try? cursor.shardMap(for: keyspace).shards.first?.name {
+            shards = [first]
+        }
         let sql = SQLPrinter().print(BindVariableSubstitution.statement(statement, bindVariables))
         let queries = shards.map { ShardQuery(keyspace: keyspace, shard: $0, sql: sql) }
         guard !queries.isEmpty else {

@@ -107,8 +107,13 @@ public struct QueryPlanner {
         if let route = try? routing.plan(.select(.select(original))),
            [RouteVariant.unsharded.rawValue, RouteVariant.equalUnique.rawValue, RouteVariant.reference.rawValue].contains(route.variant),
            let keyspace = vschema.keyspaces[route.keyspace] {
-            return self.route(keyspace, RouteVariant(rawValue: route.variant) ?? .scatter, vindex: route.vindex, values: route.values,
-                              statement: .select(.select(original)))
+            let whole = self.route(keyspace, RouteVariant(rawValue: route.variant) ?? .scatter, vindex: route.vindex, values: route.values,
+                                   statement: .select(.select(original)))
+            whole.answersWithoutShards = original.groupBy.isEmpty && original.columns.contains { item in
+                if case .expression(let e, _) = item { return e.containsAggregate }
+                return false
+            }
+            return whole
         }
         // Subqueries that do not read the outer query run first.
         var pullout = SubqueryPullout(schema: schema, counter: counter, outerTables: original.from.flatMap { $0.namedTables.map(\.table) })
