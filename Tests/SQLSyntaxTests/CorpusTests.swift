@@ -43,27 +43,11 @@ enum Corpus {
             }
         }
         for url in files(under: "vitess/vtexplain", suffix: "-queries.sql") {
-            for (i, sql) in try splitStatements(String(contentsOf: url, encoding: .utf8)).enumerated() {
+            for (i, sql) in try SQLScript.statements(String(contentsOf: url, encoding: .utf8)).enumerated() {
                 result.append(("\(url.lastPathComponent)#\(i)", sql))
             }
         }
         return result
-    }
-
-    /// The statements of a script, cut at the `;` tokens (so comments may hold semicolons).
-    static func splitStatements(_ text: String) throws -> [String] {
-        let bytes = Array(text.utf8)
-        var statements: [String] = []
-        var start: Int?
-        for token in try Lexer.tokens(text) {
-            if token.kind == .end || (token.kind == .symbol && token.text == ";") {
-                if let s = start { statements.append(String(decoding: bytes[s..<token.offset], as: UTF8.self)) }
-                start = nil
-            } else if start == nil {
-                start = token.offset
-            }
-        }
-        return statements
     }
 }
 

@@ -26,8 +26,8 @@ public final class Explainer {
                 target: (keyspace: String, shard: String)? = nil) throws {
         var tables: [CreateTableStatement] = []
         var columns = SchemaColumns(vschema: vschema)
-        for statement in try SQLScript.statements(schema) {
-            guard case .createTable(let create) = try SQLParser.parse(statement) else { continue }
+        for statement in try SQLParser.parseScript(schema) {
+            guard case .createTable(let create) = statement else { continue }
             tables.append(create)
             columns.apply(.createTable(create))
         }

@@ -57,10 +57,6 @@ public final class GatewayExecutor {
             return Route(keyspace: keyspace, variant: .scatter, statement: stripped, keyRange: range)
         }
         switch statement {
-        case .select(let query) where query.firstSelect.from.isEmpty && !Self.readsTables(query):
-            // No table: any shard of the default keyspace answers (Vitess evaluates it alone).
-            guard let keyspace = defaultKeyspace else { throw PlanError("No database selected") }
-            return Route(keyspace: keyspace, variant: .reference, statement: statement)
         case .show(.tables(let from)):
             // A keyspace's tables, as one of its shards lists them.
             guard let keyspace = from ?? defaultKeyspace, vschema.keyspaces[keyspace] != nil else {
@@ -101,8 +97,6 @@ public final class GatewayExecutor {
             return nil
         }
     }
-
-    static func readsTables(_ query: SelectQuery) -> Bool { !SingleRoutePlanner.tableNames(in: query).isEmpty }
 
     /// Runs one statement of `session` and calls `done` with its result.
     public func execute(_ sql: String, session: GatewaySession? = nil, cursor: any VCursor, _ done: @escaping Completion) {

@@ -60,9 +60,7 @@ extension Cluster {
             } else {
                 vschema.keyspaces[keyspace.name] = KeyspaceVSchema(name: keyspace.name, sharded: keyspace.sharded)
             }
-            for statement in (try? SQLScript.statements(keyspace.schema)) ?? [] {
-                if let parsed = try? SQLParser.parse(statement) { columns.apply(parsed) }
-            }
+            for statement in (try? SQLParser.parseScript(keyspace.schema)) ?? [] { columns.apply(statement) }
         }
         return (vschema, columns)
     }
