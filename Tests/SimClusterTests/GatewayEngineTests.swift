@@ -238,12 +238,13 @@ import Testing
         }
         #expect(refused?.message.contains("multi-db transaction attempted") == true)
         _ = try run("ROLLBACK").get()
-        // TWOPC across shards is refused at COMMIT, and nothing is committed.
+        // TWOPC across in-process shards fails at CreateTransaction (no tablets), and the
+        // coordinator rolls every shard session back: nothing is committed.
         _ = try run("SET transaction_mode = 'twopc'").get()
         _ = try run("BEGIN").get()
         for id in 300..<306 { _ = try run("INSERT INTO users (id, name) VALUES (\(id), 't')").get() }
         guard case .failure(let twopc) = run("COMMIT") else { Issue.record("a TWOPC commit was accepted"); return }
-        #expect(twopc.isUnsupported)
+        #expect(twopc.message.contains("failed during create transaction; the transaction was rolled back"))
         #expect(try f.sharded("SELECT COUNT(*) FROM users WHERE id >= 300")[0][0] == .integer(0))
     }
 

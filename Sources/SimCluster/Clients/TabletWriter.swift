@@ -88,6 +88,8 @@ final class TabletWriter: SimProcess {
             case .failed(let error):
                 history.ended(row, .failed(error.description))
                 primary = nil
+            case .twoPC:
+                history.ended(row, .failed("unexpected 2PC answer"))
             }
         default:
             break

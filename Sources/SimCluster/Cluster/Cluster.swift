@@ -28,6 +28,8 @@ public final class Cluster {
     public let spec: ClusterSpec
     public let simulation: Simulation<ClusterMessage>
     public let observer = ClusterObserver()
+    /// The 2PC fault points armed in this run (shared by every gateway).
+    public let faultPoints = TwoPCFaultInjector()
     public let topoStore = TopoStore()
     public private(set) var shards: [Shard] = []
     public private(set) var topo = ProcessID.none
@@ -56,6 +58,8 @@ public final class Cluster {
                 var tablets: [Tablet] = []
                 for slot in layout.tablets where slot.keyspace == keyspace.name && slot.shard == shardName {
                     let storage = try MySQLStorage(serverID: slot.uid)
+                    // The sidecar tables of atomic distributed commit, then the keyspace's own.
+                    try storage.bootstrap(TwoPCSidecar.schema)
                     if !keyspace.schema.isEmpty { try storage.bootstrap(keyspace.schema) }
                     tablets.append(try addTablet(alias: slot.alias, cell: slot.cell, uid: slot.uid, type: slot.type,
                                                  keyspace: keyspace, shard: shardName, storage: storage))
@@ -76,9 +80,17 @@ public final class Cluster {
             let timeout = spec.gatewayCallTimeout
             let lagLimit = spec.gatewayReplicaLagLimit
             let observer = self.observer
+            let faults = faultPoints
+            let mutants = spec.mutants
+            let abandonAge = spec.tablet.twoPCAbandonAge
             for name in layout.gateways {
                 gateways.append(simulation.addProcess(named: name) {
-                    do { return try VTGate(vschema: vschema, schema: columns, shards: names, callTimeout: timeout, lagLimit: lagLimit, observer: observer) } catch {
+                    do {
+                        let gateway = try VTGate(vschema: vschema, schema: columns, shards: names, callTimeout: timeout, lagLimit: lagLimit, observer: observer)
+                        gateway.executor.transactions = TransactionEnvironment(gateway: name, observer: observer, faults: faults, mutants: mutants)
+                        gateway.abandonAge = abandonAge
+                        return gateway
+                    } catch {
                         preconditionFailure("the gateway's evaluator could not open SQLite: \(error)")
                     }
                 })
@@ -111,6 +123,8 @@ public final class Cluster {
         configuration.queryTimeout = spec.tablet.queryTimeout
         configuration.transactionTimeout = spec.tablet.transactionTimeout
         configuration.checkInterval = spec.tablet.checkInterval
+        configuration.twoPCAbandonAge = spec.tablet.twoPCAbandonAge
+        configuration.mutants = spec.mutants
         let tablet = simulation.addProcess(named: alias) { VTTablet(configuration: configuration, observer: observer) }
         simulation.setLink(from: tablet, to: mysqld, spec.localLink)
         simulation.setLink(from: mysqld, to: tablet, spec.localLink)

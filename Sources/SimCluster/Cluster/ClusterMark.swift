@@ -22,6 +22,36 @@ public enum ClusterMark: String, CaseIterable, Sendable, Comparable {
     case gatewayScatter = "gateway.scatter"
     /// A gateway found a shard's primary changed (after a failure or timeout).
     case gatewayPrimaryChanged = "gateway.primary_changed"
+    /// A resource manager prepared a transaction (its redo log is written).
+    case twoPCPrepared = "twopc.prepared"
+    /// A metadata manager recorded the COMMIT decision with its own writes.
+    case twoPCDecidedCommit = "twopc.decided_commit"
+    /// A resource manager committed a prepared transaction.
+    case twoPCCommitPrepared = "twopc.commit_prepared"
+    /// CommitPrepared for a transaction already committed (a duplicate or a retry): answered OK.
+    case twoPCCommitPreparedAgain = "twopc.commit_prepared_again"
+    /// A resource manager rolled a prepared transaction back.
+    case twoPCRollbackPrepared = "twopc.rollback_prepared"
+    /// A tablet prepared transactions again from its redo log before accepting writes.
+    case twoPCRedoReplayed = "twopc.redo_replayed"
+    /// A demotion rolled back prepared transactions after every other write had stopped.
+    case twoPCDemotionReleasedPrepared = "twopc.demotion_released_prepared"
+    /// A tablet's watcher found distributed transactions older than the abandon age.
+    case twoPCUnresolvedReported = "twopc.unresolved_reported"
+    /// A gateway's resolver finished a transaction whose record said COMMIT.
+    case twoPCResolvedCommit = "twopc.resolved_commit"
+    /// A gateway's resolver rolled back a transaction whose record said PREPARE or ROLLBACK.
+    case twoPCResolvedRollback = "twopc.resolved_rollback"
+    /// A gateway committed a distributed transaction through every phase.
+    case twoPCCommitted = "twopc.committed"
+    /// A coordinator rolled a distributed transaction back after a failure before the decision.
+    case twoPCRolledBack = "twopc.rolled_back"
+    /// A coordinator left a decided (or undecided) transaction to the resolver.
+    case twoPCLeftToResolver = "twopc.left_to_resolver"
+    /// A 2PC fault point fired.
+    case twoPCFaultPoint = "twopc.fault_point"
+    /// A MULTI commit failed after some shards had committed (a partial commit).
+    case multiPartialCommit = "multi.partial_commit"
 
     public static func < (a: ClusterMark, b: ClusterMark) -> Bool { a.rawValue < b.rawValue }
 }

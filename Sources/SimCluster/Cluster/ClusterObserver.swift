@@ -20,6 +20,34 @@ public final class ClusterObserver {
         public let time: SimTime
     }
 
+    /// A transaction a gateway committed across shards: TWOPC (the id is the DTID, the first
+    /// part the metadata manager) or MULTI (each part commits on its own).
+    public struct DistributedCommit: Sendable, Equatable {
+        public enum Mode: String, Sendable { case multi = "MULTI", twoPC = "TWOPC" }
+        /// One shard of it, and what the gateway saw of its commit (MULTI).
+        public struct Part: Sendable, Equatable {
+            public let shard: String
+            /// A statement of the transaction changed data on the shard.
+            public let wrote: Bool
+            public var outcome: PartOutcome = .pending
+        }
+        public enum PartOutcome: Sendable, Equatable {
+            case pending
+            case committed(GTID?)
+            /// Certainly not committed: rolled back, or its commit failed with an answer.
+            case rolledBack
+            /// No answer: it may or may not have committed.
+            case unknown
+        }
+        public let id: String
+        public let mode: Mode
+        public let gateway: String
+        public var parts: [Part]
+        /// What the client was told: nil until it was told anything.
+        public var acknowledged: Bool?
+    }
+
+    public private(set) var distributedCommits: [DistributedCommit] = []
     public private(set) var nodeCommits: [NodeCommit] = []
     public private(set) var acknowledged: [AcknowledgedCommit] = []
     /// How often each mechanism ran (coverage marks).
@@ -33,6 +61,20 @@ public final class ClusterObserver {
 
     public func acknowledgedCommit(client: String, shard: String, gtid: GTID, time: SimTime) {
         acknowledged.append(AcknowledgedCommit(client: client, shard: shard, gtid: gtid, time: time))
+    }
+
+    /// A gateway starts committing a transaction across shards; returns its index for updates.
+    public func distributedCommitStarted(_ commit: DistributedCommit) -> Int {
+        distributedCommits.append(commit)
+        return distributedCommits.count - 1
+    }
+
+    public func distributedCommit(_ index: Int, part: Int, outcome: DistributedCommit.PartOutcome) {
+        distributedCommits[index].parts[part].outcome = outcome
+    }
+
+    public func distributedCommit(_ index: Int, acknowledged: Bool) {
+        distributedCommits[index].acknowledged = acknowledged
     }
 
     /// Records that a mechanism ran (a coverage mark).

@@ -19,6 +19,8 @@ public struct ClusterSpec: Sendable {
     public var mysql = MySQLNodeConfiguration()
     public var tablet = TabletSettings()
     public var orchestrator = OrchestratorConfiguration()
+    /// Deliberate atomic-commit bugs (tests and mutant scenarios only).
+    public var mutants: TwoPCMutants = []
 
     public init(keyspaces: [KeyspaceSpec]) { self.keyspaces = keyspaces }
 }
@@ -58,6 +60,9 @@ public struct TabletSettings: Sendable {
     public var queryTimeout: SimDuration = .seconds(30)
     public var transactionTimeout: SimDuration = .seconds(30)
     public var checkInterval: SimDuration = .milliseconds(500)
+    /// Distributed transactions older than this are handed to the gateways' resolvers
+    /// (Vitess's `--twopc-abandon-age`); nil disables 2PC.
+    public var twoPCAbandonAge: SimDuration? = .seconds(1)
     public init() {}
 }
 

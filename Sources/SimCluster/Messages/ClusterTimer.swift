@@ -20,6 +20,10 @@ public enum ClusterTimer: Sendable, Equatable {
     case healthBroadcast
     /// A tablet looks for transactions past the transaction timeout.
     case transactionKiller
+    /// A tablet counts its distributed transactions older than the abandon age.
+    case unresolvedWatcher
+    /// A gateway lists the tablets and subscribes to their health again.
+    case gatewayHealthRefresh
     /// A queued request waited too long for a pool connection.
     case poolTimeout(request: Int)
     /// VTOrc polls the tablets.
@@ -43,6 +47,8 @@ public enum ClusterTimer: Sendable, Equatable {
         case .tabletCheck: "tablet_check"
         case .healthBroadcast: "health_broadcast"
         case .transactionKiller: "transaction_killer"
+        case .unresolvedWatcher: "unresolved_watcher"
+        case .gatewayHealthRefresh: "gateway_health_refresh"
         case .poolTimeout: "pool_timeout"
         case .orchestratorPoll: "orchestrator_poll"
         case .clientTick: "client_tick"

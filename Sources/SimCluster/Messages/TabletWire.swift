@@ -24,11 +24,14 @@ public enum TabletRequest: Sendable, Equatable {
     case beginExecute(target: Target, sql: String, bindings: [SQLValue])
     case commit(target: Target, transactionID: Int)
     case rollback(target: Target, transactionID: Int)
+    /// A call of atomic distributed commit.
+    case twoPC(target: Target, TwoPCRequest)
 }
 
 /// A tablet's answer: the result (with the transaction it ran in) or an error.
 public enum TabletReply: Sendable, Equatable {
     case result(QueryResult, transactionID: Int?)
+    case twoPC(TwoPCAnswer)
     case failed(TabletError)
 }
 
@@ -44,6 +47,7 @@ public struct TabletError: Error, Sendable, Equatable, CustomStringConvertible {
         case notFound = "NOT_FOUND"
         case invalidArgument = "INVALID_ARGUMENT"
         case alreadyExists = "ALREADY_EXISTS"
+        case unimplemented = "UNIMPLEMENTED"
         case `internal` = "INTERNAL"
         case unknown = "UNKNOWN"
     }

@@ -713,7 +713,8 @@ public final class MySQLEngine {
     func show(_ show: ShowStatement) -> Outcome {
         switch show {
         case .tables:
-            return .done(.success(QueryResult(columns: ["Tables"], rows: storage.catalog.names.map { [.text($0)] })))
+            // The sidecar tables (`_vt_...`) stay hidden, as Vitess's `_vt` database is apart.
+            return .done(.success(QueryResult(columns: ["Tables"], rows: storage.catalog.names.filter { !$0.hasPrefix("_vt_") }.map { [.text($0)] })))
         case .createTable(let name):
             guard let table = storage.catalog.table(name.name) else { return .done(.failure(.noSuchTable(name.name))) }
             return .done(.success(QueryResult(columns: ["Table", "Create Table"], rows: [[.text(table.name), .text(table.definition)]])))

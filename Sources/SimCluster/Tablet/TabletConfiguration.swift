@@ -21,6 +21,14 @@ public struct TabletConfiguration: Sendable {
     public var checkInterval: SimDuration = .milliseconds(500)
     /// How long a demotion waits for open transactions before it rolls them back.
     public var demotionGrace: SimDuration = .seconds(1)
+    /// Connections of the tablet's own (sidecar writes, redo replay).
+    public var dbaPoolSize = 24
+    /// Distributed transactions older than this are unresolved: the watcher reports them in the
+    /// health stream so that a gateway's resolver finishes them (Vitess's `--twopc-abandon-age`;
+    /// nil disables 2PC on the tablet).
+    public var twoPCAbandonAge: SimDuration? = .seconds(1)
+    /// Test-only faults in the tablet's 2PC code, to prove the checkers catch them.
+    public var mutants: TwoPCMutants = []
     /// How long an RPC to the MySQL node or the topology may take.
     public var rpcTimeout: SimDuration = .seconds(1)
 

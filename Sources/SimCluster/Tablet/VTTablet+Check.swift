@@ -53,6 +53,7 @@ extension VTTablet {
             // primary-side semi-sync off (which releases commits waiting for an ack).
             _ = killQueriesInFlight(reason: "killed: \(configuration.alias) is no longer the primary", context)
             rollbackAll(context)
+            releasePreparedForDemotion(context)
             admin(.setReadOnly(true, term: nil), context) { [unowned self] _, context in
                 self.rejoin(primary, context)
             }

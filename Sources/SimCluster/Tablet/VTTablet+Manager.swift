@@ -28,13 +28,16 @@ extension VTTablet {
         case .undoDemotePrimary:
             guard type == .primary else { return reply(.failed("\(configuration.alias) is not the primary"), context) }
             admin(.setSemiSync(primary: semiSync, replica: false), context) { [unowned self] _, context in
-                self.admin(.setReadOnly(false, term: self.term), context) { [unowned self] answer, context in
-                    guard answer == .done else { return reply(.failed("MySQL node did not become writable"), context) }
-                    self.demoting = false
-                    self.writable = true
-                    self.observer?.mark(.tabletUndoDemote)
-                    self.broadcastHealth(context)
-                    reply(.done, context)
+                // Prepared transactions come back from the redo log before writes do.
+                self.redoPreparedTransactions(context) { [unowned self] context in
+                    self.admin(.setReadOnly(false, term: self.term), context) { [unowned self] answer, context in
+                        guard answer == .done else { return reply(.failed("MySQL node did not become writable"), context) }
+                        self.demoting = false
+                        self.writable = true
+                        self.observer?.mark(.tabletUndoDemote)
+                        self.broadcastHealth(context)
+                        reply(.done, context)
+                    }
                 }
             }
         case .promoteReplica(let newTerm):
@@ -84,6 +87,7 @@ extension VTTablet {
             observer?.mark(.tabletDemotionKilledTransactions)
             rollbackAll(context)
         }
+        releasePreparedForDemotion(context)
         let waiters = demotionWaiters
         demotionWaiters = []
         admin(.setReadOnly(true, term: nil), context) { [unowned self] _, context in
@@ -114,6 +118,7 @@ extension VTTablet {
                     guard answer == .done else { return then(false, status, context) }
                     self.admin(.resetReplication, context) { [unowned self] _, context in
                         self.admin(.setSemiSync(primary: semiSync, replica: false), context) { [unowned self] _, context in
+                          self.redoPreparedTransactions(context) { [unowned self] context in
                             self.admin(.setReadOnly(false, term: newTerm), context) { [unowned self] answer, context in
                                 guard answer == .done else { return then(false, status, context) }
                                 self.term = newTerm
@@ -127,6 +132,7 @@ extension VTTablet {
                                     then(true, final, context)
                                 }
                             }
+                          }
                         }
                     }
                 }
@@ -143,6 +149,7 @@ extension VTTablet {
         writable = false
         if type == .primary {
             rollbackAll(context)
+            releasePreparedForDemotion(context)
             setType(configuration.replicaType, context)
             term = .zero
         }

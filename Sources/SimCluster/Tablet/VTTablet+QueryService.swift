@@ -40,6 +40,7 @@ extension VTTablet {
         // New work: needs a serving tablet and a free connection.
         guard serving else { return fail(TabletError(.unavailable, "operation not allowed in state NOT_SERVING (\(configuration.alias) is \(type.rawValue)\(mysqlHealthy ? "" : ", MySQL down"))")) }
         guard !demoting else { return fail(TabletError(.failedPrecondition, "\(configuration.alias) is being demoted")) }
+        if case .twoPC(_, let call) = request { return serveTwoPC(call, id: id, from: client, context) }
         let isTransaction: Bool = if case .beginExecute = request { true } else { false }
         guard let connection = isTransaction ? freeTransactionConnections.popLast() : freeConnections.popLast() else {
             // No free connection: wait for one, for at most the pool timeout.
@@ -69,7 +70,7 @@ extension VTTablet {
     func send(_ sql: String, bindings: [SQLValue], connection: Int, work: QueryWork, _ context: ProcessContext<ClusterMessage>) {
         guard let node = context.process(named: mysqld) else { return }
         var work = work
-        if work.transactionID == nil && !work.retried {
+        if !work.retried {
             work.sql = sql
             work.bindings = bindings
         }
@@ -114,6 +115,11 @@ extension VTTablet {
         } else if work.releases {
             release(work.connection, transaction: work.transactionID != nil && work.ends, context)
         }
+        if case .success = result, work.replies, !work.ends, let transactionID = work.transactionID, Self.changesData(work.sql) {
+            // Data changes of a transaction: its redo log if it is prepared.
+            transactions[transactionID]?.statements.append(work.sql)
+            if !work.bindings.isEmpty { transactions[transactionID]?.hasBindings = true }
+        }
         if work.replies, case .success(let message) = reply {
             context.send(.tabletReply(id: work.id, reply: message), to: work.client)
         }
@@ -149,6 +155,9 @@ extension VTTablet {
                 // than at its timeout.
                 guard calls.finish(call.id, context) != nil else { continue }
                 then(nil, context)
+            case .internalQuery(let then):
+                guard calls.finish(call.id, context) != nil else { continue }
+                then(.failure(.lostConnection), context)
             case .topo, .manager:
                 continue
             }
@@ -157,6 +166,8 @@ extension VTTablet {
             guard let transaction = transactions.removeValue(forKey: id) else { continue }
             release(transaction.connection, transaction: true, context)
         }
+        // Prepared transactions died with the node's process; their redo log did not.
+        forgetPreparedConnections(context)
         openedConnections.removeAll()
     }
 
@@ -226,10 +237,19 @@ extension VTTablet {
     }
 }
 
+extension VTTablet {
+    /// Whether a statement changes data (Vitess records DMLs for the redo log).
+    static func changesData(_ sql: String) -> Bool {
+        let head = sql.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "(" }.prefix(7).uppercased()
+        return ["INSERT", "UPDATE", "DELETE", "REPLACE"].contains { head.hasPrefix($0) }
+    }
+}
+
 extension TabletRequest {
     var target: Target {
         switch self {
-        case .execute(let target, _, _, _), .beginExecute(let target, _, _), .commit(let target, _), .rollback(let target, _): target
+        case .execute(let target, _, _, _), .beginExecute(let target, _, _), .commit(let target, _), .rollback(let target, _),
+             .twoPC(let target, _): target
         }
     }
 }

@@ -44,12 +44,25 @@ final class VTTablet: SimProcess {
     /// Demotions waiting for open transactions to end.
     var demotionWaiters: [(id: Int, client: ProcessID, deadline: SimTime)] = []
 
+    // Atomic distributed commit state.
+    /// Connections for the tablet's own work (sidecar writes, redo replay), privileged as
+    /// Vitess's dba pool: they may write while the node is read-only.
+    var freeDBAConnections: [Int] = []
+    var prepared: PreparedPool
+    /// The redo log must be replayed before the next time this tablet accepts writes (it
+    /// started, or its node restarted and lost the prepared transactions).
+    var redoPending = true
+    /// The last unresolved-transaction count of the watcher (metadata manager side).
+    var unresolvedTransactions = false
+
     /// What to do when an RPC answers (or times out: nil).
     enum Continuation {
         case admin((MySQLAdminReply?, ProcessContext<ClusterMessage>) -> Void)
         case topo((TopoReply?, ProcessContext<ClusterMessage>) -> Void)
         case manager((ManagerReply?, ProcessContext<ClusterMessage>) -> Void)
         case query(QueryWork)
+        /// A statement of the tablet's own (nil: no answer in time).
+        case internalQuery((Result<QueryResult, MySQLError>?, ProcessContext<ClusterMessage>) -> Void)
     }
 
     /// A statement sent to the node on behalf of a client.
@@ -82,12 +95,17 @@ final class VTTablet: SimProcess {
     struct OpenTransaction {
         let connection: Int
         let started: SimTime
+        /// Its statements that changed data, in order: the redo log if it is prepared.
+        var statements: [String] = []
+        /// Whether a statement came with bind values (the redo log holds plain SQL only).
+        var hasBindings = false
     }
 
     init(configuration: TabletConfiguration, observer: ClusterObserver?) {
         self.configuration = configuration
         self.observer = observer
         type = configuration.replicaType
+        prepared = PreparedPool(capacity: max(1, configuration.transactionPoolSize - 2))
     }
 
     var mysqld: String { TabletConfiguration.mysqldName(configuration.alias) }
@@ -95,19 +113,27 @@ final class VTTablet: SimProcess {
     func start(_ context: ProcessContext<ClusterMessage>) {
         freeConnections = Array((1...configuration.poolSize).reversed())
         freeTransactionConnections = Array(((configuration.poolSize + 1)...(configuration.poolSize + configuration.transactionPoolSize)).reversed())
+        freeDBAConnections = Array(dbaConnectionRange.reversed())
         // Transaction ids grow across restarts (Vitess starts them from the clock).
         lastTransactionID = Int(context.now.nanoseconds / 1_000) * 10 + 1
         context.trace(state: type.rawValue.lowercased())
         // Connections of an earlier incarnation are dead: the node must end their sessions (and
         // roll back what they left open), as a reset TCP connection would.
         if let node = context.process(named: mysqld) {
-            for connection in 1...(configuration.poolSize + configuration.transactionPoolSize) {
+            for connection in 1...dbaConnectionRange.upperBound {
                 context.send(.mysqlClose(connection: connection), to: node)
             }
         }
         check(context)
         context.setTimer(after: configuration.checkInterval, .timer(.tabletCheck))
         context.setTimer(after: configuration.transactionTimeout / 2, .timer(.transactionKiller))
+        if let age = configuration.twoPCAbandonAge { context.setTimer(after: age / 2, .timer(.unresolvedWatcher)) }
+    }
+
+    /// The dba pool's connection numbers, after the two query pools.
+    var dbaConnectionRange: ClosedRange<Int> {
+        let first = configuration.poolSize + configuration.transactionPoolSize + 1
+        return first...(first + configuration.dbaPoolSize - 1)
     }
 
     /// Timers arrive as messages to this process itself.
@@ -125,8 +151,11 @@ final class VTTablet: SimProcess {
             if !subscribers.contains(sender) { subscribers.append(sender) }
             context.send(.health(healthReport), to: sender)
         case .mysqlResult(_, let request, let result):
-            guard case .query(let work)? = calls.finish(request, context) else { return }
-            queryFinished(work, result: result, context)
+            switch calls.finish(request, context) {
+            case .query(let work)?: queryFinished(work, result: result, context)
+            case .internalQuery(let then)?: then(result, context)
+            default: return
+            }
         case .mysqlAdminReply(let request, let reply):
             if case .admin(let then)? = calls.finish(request, context) { then(reply, context) }
         case .topoReply(let id, let reply):
@@ -148,6 +177,7 @@ final class VTTablet: SimProcess {
             case .topo(let then)?: then(nil, context)
             case .manager(let then)?: then(nil, context)
             case .query(let work)?: queryTimedOut(work, context)
+            case .internalQuery(let then)?: then(nil, context)
             case nil: break
             }
         case .tabletCheck:
@@ -155,6 +185,9 @@ final class VTTablet: SimProcess {
             context.setTimer(after: configuration.checkInterval, .timer(.tabletCheck))
         case .demotionCheck:
             finishDemotionIfDrained(context)
+        case .unresolvedWatcher:
+            watchUnresolvedTransactions(context)
+            if let age = configuration.twoPCAbandonAge { context.setTimer(after: age / 2, .timer(.unresolvedWatcher)) }
         case .transactionKiller:
             killOldTransactions(context)
             context.setTimer(after: configuration.transactionTimeout / 2, .timer(.transactionKiller))
@@ -196,7 +229,7 @@ final class VTTablet: SimProcess {
 
     var healthReport: HealthReport {
         HealthReport(alias: configuration.alias, target: target, serving: serving, term: term,
-                     lag: lastStatus?.lag ?? .zero, unresolvedTransactions: false,
+                     lag: lastStatus?.lag ?? .zero, unresolvedTransactions: type == .primary && unresolvedTransactions,
                      error: mysqlHealthy ? nil : "MySQL node not reachable")
     }
 

@@ -32,6 +32,9 @@ public enum ShardTransaction: Sendable, Equatable {
     case within(Int)
     case commit(Int)
     case rollback(Int)
+    /// A call of atomic distributed commit to the shard's primary; its answer comes back in
+    /// `QueryResult.twoPC`.
+    case twoPC(TwoPCRequest)
 }
 
 /// What the gateway's primitives need from the world around them (Vitess's `VCursor`): the

@@ -14,6 +14,8 @@ public final class GatewayExecutor {
     /// How many executed plans used each operator (coverage marks: a test can check that the
     /// mechanism it targets ran).
     public private(set) var operatorCounts: [String: Int] = [:]
+    /// The run around the gateway's transactions (observer, fault points, mutants).
+    public var transactions = TransactionEnvironment()
 
     public init(vschema: VSchema, schema: SchemaColumns? = nil, defaultKeyspace: String? = nil) {
         self.vschema = vschema
@@ -129,6 +131,12 @@ public final class GatewayExecutor {
                 }
                 return
             }
+            if case .show(.unresolvedTransactions(let keyspace))? = statement {
+                return showUnresolvedTransactions(keyspace: keyspace ?? session.keyspace, cursor: cursor, done)
+            }
+            if case .show(.transactionStatus(let dtid))? = statement {
+                return showTransactionStatus(dtid, cursor: cursor, done)
+            }
             if let statement {
                 done(Result { () throws(MySQLError) in try apply(statement, to: session, cursor: cursor) })
                 return
@@ -160,7 +168,8 @@ public final class GatewayExecutor {
         do {
             let statement = try SQLParser.parse(sql)
             switch statement {
-            case .use, .set, .show(.vitessShards), .show(.vitessTablets), .begin, .commit, .rollback: return statement
+            case .use, .set, .show(.vitessShards), .show(.vitessTablets), .show(.unresolvedTransactions), .show(.transactionStatus),
+                 .begin, .commit, .rollback: return statement
             default: return nil
             }
         } catch {
@@ -171,18 +180,23 @@ public final class GatewayExecutor {
     /// Ends the session's transaction: every shard session commits (or rolls back) in the order
     /// it joined. In MULTI mode a commit that fails after another succeeded leaves the earlier
     /// ones committed (Vitess's partial commit, reported as error 301); a failure on the first
-    /// rolls the rest back. TWOPC across shards comes with the atomic-commit work.
+    /// rolls the rest back. TWOPC across shards commits atomically (`TwoPhaseCommit`).
     func end(_ session: GatewaySession, commit: Bool, cursor: any VCursor, _ done: @escaping Completion) {
         let shards = session.shardSessions
         session.inTransaction = false
         session.shardSessions = []
         guard !shards.isEmpty else { return done(.success(QueryResult())) }
-        var commit = commit
-        var failure: MySQLError?
         if commit && session.transactionMode == .twopc && shards.count > 1 {
-            commit = false
-            failure = .vtUnsupported("a TWOPC commit across shards (atomic distributed commit is not built yet); the transaction was rolled back")
+            TwoPhaseCommit(shards, cursor: cursor, environment: transactions, done: done).run()
+            return
         }
+        let commit = commit
+        var failure: MySQLError?
+        // A MULTI commit across shards is recorded for the atomicity checker.
+        let observer = commit && shards.count > 1 ? transactions.observer : nil
+        let record = observer?.distributedCommitStarted(ClusterObserver.DistributedCommit(
+            id: "\(transactions.gateway):multi:\(shards[0].key):\(shards[0].transactionID)", mode: .multi, gateway: transactions.gateway,
+            parts: shards.map { .init(shard: $0.key, wrote: $0.wrote) }))
         var committed = 0
         SequentialSteps.run(shards.count, step: { i, next in
             let s = shards[i]
@@ -190,19 +204,28 @@ public final class GatewayExecutor {
             let ending: ShardTransaction = commit && failure == nil ? .commit(s.transactionID) : .rollback(s.transactionID)
             let sql = { if case .commit = ending { "COMMIT" } else { "ROLLBACK" } }()
             cursor.execute([ShardQuery(keyspace: s.keyspace, shard: s.shard, sql: sql, transaction: ending)]) { results in
+                var outcome = ClusterObserver.DistributedCommit.PartOutcome.rolledBack
                 switch results.first {
-                case .success?:
-                    if case .commit = ending { committed += 1 }
+                case .success(let r)?:
+                    if case .commit = ending {
+                        committed += 1
+                        outcome = .committed(r.gtid)
+                    }
                 case .failure(let error)?:
                     if failure == nil { failure = error }
+                    // No answer in time: the commit may have happened.
+                    if case .commit = ending, error.message.contains("deadline exceeded") { outcome = .unknown }
                 case nil:
                     break
                 }
+                if let record { observer?.distributedCommit(record, part: i, outcome: outcome) }
                 next(true)
             }
         }, finished: {
+            if let record { observer?.distributedCommit(record, acknowledged: failure == nil) }
             guard let failure else { return done(.success(QueryResult())) }
             if committed > 0 {
+                observer?.mark(.multiPartialCommit)
                 done(.failure(MySQLError(code: 301, sqlState: "HY000",
                                          message: "multi-shard commit failed after \(committed) of \(shards.count) shards committed: \(failure.message)")))
             } else {

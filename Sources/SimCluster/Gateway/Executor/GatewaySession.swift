@@ -16,7 +16,7 @@ public final class GatewaySession {
     public var inTransaction = false
     /// The shards the open transaction has reached, in the order it reached them, with the
     /// tablet transaction of each (Vitess's shard sessions).
-    public var shardSessions: [(keyspace: String, shard: String, transactionID: Int)] = []
+    public var shardSessions: [ShardSession] = []
 
     func transactionID(_ keyspace: String, _ shard: String) -> Int? {
         shardSessions.first { $0.keyspace == keyspace && $0.shard == shard }?.transactionID
@@ -25,6 +25,19 @@ public final class GatewaySession {
     public init(keyspace: String? = nil) {
         self.keyspace = keyspace
     }
+}
+
+/// A shard an open transaction has reached, with its tablet transaction (Vitess's
+/// `Session_ShardSession`).
+public struct ShardSession: Sendable, Equatable {
+    public var keyspace: String
+    public var shard: String
+    public var transactionID: Int
+    /// A statement of the transaction changed data there.
+    public var wrote: Bool
+
+    /// `keyspace/shard`.
+    public var key: String { "\(keyspace)/\(shard)" }
 }
 
 /// The cursor a statement of a session runs through: every shard query carries the session's
@@ -71,8 +84,13 @@ final class SessionCursor: VCursor {
             var all: [Result<QueryResult, MySQLError>] = typed.indices.map { refused[$0].map { .failure($0) } ?? .failure(.unknown("not sent")) }
             for (k, i) in sent.enumerated() {
                 all[i] = results[k]
-                if case .begin = typed[i].transaction, case .success(let r) = results[k], let id = r.transactionID {
-                    session.shardSessions.append((typed[i].keyspace, typed[i].shard, id))
+                guard case .success(let r) = results[k] else { continue }
+                let wrote = VTTablet.changesData(typed[i].sql)
+                if case .begin = typed[i].transaction, let id = r.transactionID {
+                    session.shardSessions.append(ShardSession(keyspace: typed[i].keyspace, shard: typed[i].shard, transactionID: id, wrote: wrote))
+                } else if case .within(let id) = typed[i].transaction, wrote,
+                          let s = session.shardSessions.firstIndex(where: { $0.transactionID == id && $0.keyspace == typed[i].keyspace && $0.shard == typed[i].shard }) {
+                    session.shardSessions[s].wrote = true
                 }
             }
             done(all)

@@ -82,6 +82,9 @@ public final class LocalCluster: VCursor {
                 copy.transactionID = id
                 return copy
             }
+        case .twoPC:
+            return .failure(MySQLError(code: 1105, sqlState: "HY000",
+                                       message: "atomic distributed commit needs the simulated tablets (a cluster with gateways)"))
         case .commit(let id), .rollback(let id):
             guard shard.engine.hasSession(id) else {
                 return .failure(MySQLError(code: 1105, sqlState: "HY000", message: "transaction \(id) not found"))

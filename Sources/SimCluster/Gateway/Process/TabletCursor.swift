@@ -101,6 +101,7 @@ final class TabletCursor: VCursor {
         case .within(let tx): .execute(target: target, sql: query.sql, bindings: [], transactionID: tx)
         case .commit(let tx): .commit(target: target, transactionID: tx)
         case .rollback(let tx): .rollback(target: target, transactionID: tx)
+        case .twoPC(let call): .twoPC(target: target, call)
         }
         context.send(.tabletRequest(id: id, request: request), to: tablet)
     }
@@ -175,6 +176,10 @@ final class TabletCursor: VCursor {
                 // A commit the primary acknowledged to the gateway must survive (durability).
                 if let gtid = result.gtid { observer?.acknowledgedCommit(client: context.name, shard: key, gtid: gtid, time: context.now) }
                 result.transactionID = transactionID
+                complete(batch, index, .success(result))
+            case .twoPC(let answer):
+                var result = QueryResult()
+                result.twoPC = answer
                 complete(batch, index, .success(result))
             case .failed(let error):
                 // A tablet that is no longer the primary (or gone) is looked up again next time.

@@ -16,6 +16,12 @@ final class VTGate: SimProcess {
     var cursor: TabletCursor
     /// Each client's session (its USE target and transaction mode).
     var sessions: [ProcessID: GatewaySession] = [:]
+    /// Finishes distributed transactions that primaries report as unresolved.
+    lazy var resolver = TransactionResolver(environment: executor.transactions)
+    /// The age after which a distributed transaction counts as abandoned (nil: no 2PC).
+    var abandonAge: SimDuration?
+    /// How often the gateway lists the tablets and (re)subscribes to their health.
+    let healthRefresh: SimDuration = .seconds(2)
 
     init(vschema: VSchema, schema: SchemaColumns, shards: [String: [String]], callTimeout: SimDuration, lagLimit: SimDuration,
          observer: ClusterObserver?) throws {
@@ -28,6 +34,25 @@ final class VTGate: SimProcess {
         cursor.lagLimit = lagLimit
     }
 
+    func start(_ context: ProcessContext<ClusterMessage>) {
+        cursor.context = context
+        defer { cursor.context = nil }
+        subscribeToHealth(context)
+    }
+
+    /// Streams the health of every tablet (Vitess's healthcheck): the resolver acts on the
+    /// primaries' reports. Tablets forget subscribers when they restart, so this repeats.
+    func subscribeToHealth(_ context: ProcessContext<ClusterMessage>) {
+        context.setTimer(after: healthRefresh, .timer(.gatewayHealthRefresh))
+        guard abandonAge != nil else { return }
+        cursor.listTablets { [cursor] result in
+            guard case .success(let records) = result, let context = cursor.context else { return }
+            for record in records {
+                if let tablet = context.process(named: record.alias) { context.send(.healthSubscribe, to: tablet) }
+            }
+        }
+    }
+
     func timerFired(_ message: ClusterMessage, _ context: ProcessContext<ClusterMessage>) {
         receive(message, from: context.id, context)
     }
@@ -35,6 +60,10 @@ final class VTGate: SimProcess {
     func receive(_ message: ClusterMessage, from sender: ProcessID, _ context: ProcessContext<ClusterMessage>) {
         cursor.context = context
         defer { cursor.context = nil }
+        if case .timer(.gatewayHealthRefresh) = message { return subscribeToHealth(context) }
+        if case .health(let report) = message, report.unresolvedTransactions, report.target.type == .primary, let abandonAge {
+            resolver.resolve(keyspace: report.target.keyspace, shard: report.target.shard, abandonAge: abandonAge, cursor: cursor)
+        }
         if cursor.handle(message) { return }
         guard case .gatewayQuery(let id, let sql) = message else { return }
         let session = sessions[sender] ?? GatewaySession()

@@ -12,6 +12,8 @@ public struct QueryResult: Sendable, Equatable {
     public var gtid: GTID?
     /// The tablet transaction a statement ran in (a gateway's shard session), when it ran in one.
     public var transactionID: Int?
+    /// The answer of a 2PC call (a gateway's coordinator or resolver made it).
+    public var twoPC: TwoPCAnswer?
 
     public init(columns: [String] = [], rows: [[SQLValue]] = [], rowsAffected: Int = 0, insertID: Int64 = 0, gtid: GTID? = nil) {
         self.columns = columns

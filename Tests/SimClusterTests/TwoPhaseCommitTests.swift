@@ -1,0 +1,119 @@
+import SimCluster
+import SimCore
+import SQLSyntax
+import Testing
+
+/// Atomic distributed commit through the gateway process: the coordinator's phases, the
+/// participants' sidecar records, fault points, redo replay and the resolver.
+@Suite struct TwoPhaseCommitTests {
+    static let schema = "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(32), n INT)"
+    static let vschema = """
+        {"sharded": true, "vindexes": {"hash": {"type": "hash"}},
+         "tables": {"t": {"column_vindexes": [{"column": "id", "name": "hash"}]}}}
+        """
+    /// Rows 1 and 2 live on different shards of `-80,80-` (hash vindex).
+    static let transaction = [
+        "SET transaction_mode = 'TWOPC'", "BEGIN",
+        "INSERT INTO t (id, v, n) VALUES (1, 'a', 0)", "INSERT INTO t (id, v, n) VALUES (2, 'b', 0)",
+        "INSERT INTO t (id, v, n) VALUES (3, 'c', 0)", "INSERT INTO t (id, v, n) VALUES (4, 'd', 0)",
+        "COMMIT",
+    ]
+
+    static func cluster(seed: UInt64, durability: DurabilityPolicy = .semiSync, gateways: Int = 1,
+                        mutants: TwoPCMutants = []) throws -> Cluster {
+        var spec = ClusterSpec(keyspaces: [KeyspaceSpec(name: "ks", shards: ["-80", "80-"], replicas: 2, durability: durability,
+                                                        schema: schema, vschema: vschema)])
+        spec.gateways = gateways
+        spec.mutants = mutants
+        return try Cluster(spec: spec, seed: seed)
+    }
+
+    /// The binlog's row changes of `table` on the shard's primary, as `kind state` strings.
+    static func changes(_ cluster: Cluster, shard: Int, table: String) throws -> [String] {
+        let primary = try #require(cluster.primary(of: cluster.shards[shard]))
+        let storage = try #require(cluster.storage(of: primary))
+        return storage.binlog.flatMap { entry -> [String] in
+            guard case .rows(let changes) = entry.event else { return [] }
+            return changes.filter { $0.table == table }.map { "\($0.kind)" }
+        }
+    }
+
+    static func rows(_ cluster: Cluster, _ table: String) throws -> Int {
+        try cluster.shards.reduce(0) { $0 + (try cluster.storage(of: cluster.primary(of: $1)!)!.rows(of: table).count) }
+    }
+
+    @Test func aTransactionAcrossShardsCommitsThroughEveryPhase() throws {
+        let cluster = try Self.cluster(seed: 11)
+        let history = GatewayHistory()
+        cluster.addGatewayClient(named: "client-1", script: Self.transaction + ["SELECT id FROM t ORDER BY id", "SHOW UNRESOLVED TRANSACTIONS"], history: history)
+        cluster.simulation.run(until: seconds(4))
+        let outcomes = history.entries.map(\.outcome)
+        #expect(outcomes.allSatisfy { if case .ok? = $0 { true } else { false } }, "\(outcomes)")
+        guard outcomes.count == 9, case .ok(let rows)? = outcomes[7], case .ok(let unresolved)? = outcomes[8] else { return }
+        #expect(rows.rows == [[.integer(1)], [.integer(2)], [.integer(3)], [.integer(4)]])
+        #expect(unresolved.rows.isEmpty)
+        let o = cluster.observer
+        #expect(o.count(.twoPCPrepared) == 1 && o.count(.twoPCDecidedCommit) == 1 && o.count(.twoPCCommitPrepared) == 1
+                && o.count(.twoPCCommitted) == 1, "\(o.marks)")
+        // The metadata manager is the first shard the transaction reached; the record is
+        // inserted, moved to COMMIT with the MM's rows, and deleted. The RM's redo log is
+        // written at prepare and deleted with its commit.
+        let mm = try #require(o.distributedCommits.first)
+        let mmShard = mm.parts[0].shard == "ks/-80" ? 0 : 1
+        #expect(try Self.changes(cluster, shard: mmShard, table: "_vt_dt_state") == ["insert", "update", "delete"])
+        #expect(try Self.changes(cluster, shard: mmShard, table: "_vt_dt_participant") == ["insert", "delete"])
+        #expect(try Self.changes(cluster, shard: 1 - mmShard, table: "_vt_redo_state") == ["insert", "delete"])
+        let rmRows = try Self.changes(cluster, shard: 1 - mmShard, table: "t").count
+        #expect(try Self.changes(cluster, shard: 1 - mmShard, table: "_vt_redo_statement")
+                 == Array(repeating: "insert", count: rmRows) + Array(repeating: "delete", count: rmRows))
+        #expect(try Self.rows(cluster, "_vt_dt_state") + Self.rows(cluster, "_vt_redo_state") == 0)
+    }
+
+    /// The outcome of the script's COMMIT (the last statement of `transaction`).
+    static func commitOutcome(_ history: GatewayHistory) -> GatewayHistory.Outcome? {
+        history.entries.count >= transaction.count ? history.entries[transaction.count - 1].outcome : nil
+    }
+
+    @Test func twoPCIsRefusedWithoutSemiSync() throws {
+        let cluster = try Self.cluster(seed: 12, durability: .none)
+        let history = GatewayHistory()
+        cluster.addGatewayClient(named: "client-1", script: Self.transaction, history: history)
+        cluster.simulation.run(until: seconds(4))
+        guard case .failed(let error)? = Self.commitOutcome(history) else { Issue.record("the commit was accepted"); return }
+        #expect(error.message.contains("VT10002"), "\(error)")
+        #expect(try Self.rows(cluster, "t") == 0)
+    }
+
+    /// Each fault point, and how the transaction ends: rolled back by the coordinator, or left
+    /// to the resolver, which finishes it as its record says once it is older than the abandon age.
+    @Test(arguments: [
+        ("TRCreated_FailNow", false, ClusterMark.twoPCResolvedRollback),
+        ("RMPrepare_-80_FailNow", false, ClusterMark.twoPCRolledBack),
+        ("RMPrepare_80-_FailNow", false, ClusterMark.twoPCRolledBack),
+        ("RMPrepared_FailNow", false, ClusterMark.twoPCRolledBack),
+        ("MMCommitted_FailNow", true, ClusterMark.twoPCResolvedCommit),
+        ("RMCommit_-80_FailNow", true, ClusterMark.twoPCResolvedCommit),
+        ("RMCommit_80-_FailNow", true, ClusterMark.twoPCResolvedCommit),
+    ])
+    func aFaultPointEndsTheTransactionAtomically(point: String, commits: Bool, mark: ClusterMark) throws {
+        let cluster = try Self.cluster(seed: 13)
+        let fault = try #require(TwoPCFaultPoint(name: point))
+        cluster.faultPoints.arm(fault)
+        let history = GatewayHistory()
+        cluster.addGatewayClient(named: "client-1", script: Self.transaction, history: history)
+        cluster.simulation.run(until: seconds(8))
+        // The shard named in a per-shard point may be the metadata manager, which neither
+        // prepares nor commits prepared: then the point never fires and the commit succeeds.
+        if cluster.faultPoints.fired.isEmpty {
+            #expect(point.hasPrefix("RMPrepare_") || point.hasPrefix("RMCommit_"))
+            #expect(try Self.rows(cluster, "t") == 4)
+            return
+        }
+        guard case .failed(let error)? = Self.commitOutcome(history) else { Issue.record("the commit succeeded"); return }
+        #expect(error.message.contains("distributed transaction ID failed during"), "\(error)")
+        #expect(cluster.observer.count(mark) >= 1, "\(cluster.observer.marks)")
+        #expect(try Self.rows(cluster, "t") == (commits ? 4 : 0))
+        // Nothing is left behind: no record, no redo log, no lock.
+        #expect(try Self.rows(cluster, "_vt_dt_state") + Self.rows(cluster, "_vt_redo_state") == 0)
+    }
+}
