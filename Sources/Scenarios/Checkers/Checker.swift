@@ -33,6 +33,7 @@ public enum CheckerRegistry {
     public static let kernelCheckers: [any KernelChecker] = [DeliveryChecker(), LivenessChecker()]
     public static let clusterCheckers: [any ClusterChecker] = [
         SinglePrimaryChecker(), DurabilityChecker(), ConvergenceChecker(), ClusterLivenessChecker(),
+        AtomicityChecker(), CommitOrderChecker(), TransactionResolutionChecker(),
     ]
 
     /// The checks that apply to a system.

@@ -5,7 +5,7 @@ import SQLSyntax
 
 extension ScenarioLoader {
     static func parseCluster(_ value: YAMLValue, file: String) throws -> ClusterSpec {
-        let f = try value.fields(allowed: ["cells", "keyspaces", "gateways", "orchestrator", "mysql", "tablet"])
+        let f = try value.fields(allowed: ["cells", "keyspaces", "gateways", "orchestrator", "mysql", "tablet", "mutants"])
         let keyspacesValue = try f.required("keyspaces")
         var keyspaces: [KeyspaceSpec] = []
         for item in try keyspacesValue.sequence() {
@@ -41,12 +41,24 @@ extension ScenarioLoader {
             if let v = mf["sync_interval"] { spec.mysql.syncInterval = try v.string() == "every_commit" ? nil : try positive(v) }
         }
         if let t = f["tablet"] {
-            let tf = try t.fields(allowed: ["pool_size", "transaction_pool_size", "query_timeout", "transaction_timeout", "check_interval"])
+            let tf = try t.fields(allowed: ["pool_size", "transaction_pool_size", "query_timeout", "transaction_timeout", "check_interval",
+                                            "twopc_abandon_age"])
+            if let v = tf["twopc_abandon_age"] { spec.tablet.twoPCAbandonAge = try v.string() == "disabled" ? nil : try positive(v) }
             if let v = tf["pool_size"] { spec.tablet.poolSize = Int(try v.int(in: 1...10_000)) }
             if let v = tf["transaction_pool_size"] { spec.tablet.transactionPoolSize = Int(try v.int(in: 1...10_000)) }
             if let v = tf["query_timeout"] { spec.tablet.queryTimeout = try positive(v) }
             if let v = tf["transaction_timeout"] { spec.tablet.transactionTimeout = try positive(v) }
             if let v = tf["check_interval"] { spec.tablet.checkInterval = try positive(v) }
+        }
+        if let m = f["mutants"] {
+            // Deliberate atomic-commit bugs, for scenarios that prove a checker catches them.
+            for item in try m.list() {
+                let name = try item.string()
+                guard let mutant = TwoPCMutants.names.first(where: { $0.0 == name })?.1 else {
+                    throw item.error("unknown mutant '\(name)'; known: \(TwoPCMutants.names.map(\.0).joined(separator: ", "))")
+                }
+                spec.mutants.insert(mutant)
+            }
         }
         return spec
     }

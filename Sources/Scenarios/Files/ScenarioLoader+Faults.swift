@@ -3,7 +3,7 @@ import SimCore
 
 extension ScenarioLoader {
     static let faultActions = ["partition", "heal", "crash", "restart", "pause", "resume", "clog", "unclog", "degrade", "restore"]
-    static let clusterActions = ["crash_host", "restart_host", "reparent"]
+    static let clusterActions = ["crash_host", "restart_host", "reparent", "twopc_fault"]
 
     static func parseTimedFault(_ item: YAMLValue, names: Set<String>, system: SystemSpec, duration: SimDuration,
                                 healAt: SimDuration?) throws -> TimedFault {
@@ -105,6 +105,32 @@ extension ScenarioLoader {
                 newPrimary = alias
             }
             action = .reparent(ReparentRequest(kind: kind, keyspace: keyspace, shard: shard, newPrimary: newPrimary))
+        case "twopc_fault":
+            guard let layout else { throw value.error("'twopc_fault' needs a cluster scenario") }
+            let t = try value.fields(allowed: ["point", "gateway", "action", "count"])
+            let pointValue = try t.required("point")
+            guard let point = TwoPCFaultPoint(name: try pointValue.string()) else {
+                throw pointValue.error("unknown fault point '\(try pointValue.string())'; known: TRCreated_FailNow, RMPrepare_<shard>_FailNow, RMPrepared_FailNow, MMCommitted_FailNow, RMCommit_<shard>_FailNow")
+            }
+            switch point {
+            case .prepare(let shard), .commitPrepared(let shard):
+                guard layout.tablets.contains(where: { $0.shard == shard }) else { throw pointValue.error("the cluster has no shard '\(shard)'") }
+            default: break
+            }
+            var gateway: String?
+            if let g = t["gateway"] {
+                let name = try g.string()
+                guard layout.gateways.contains(name) else {
+                    throw g.error("'\(name)' is not a gateway of the cluster (it has \(layout.gateways.joined(separator: ", ").nonEmpty ?? "none"))")
+                }
+                gateway = name
+            }
+            var faultAction = TwoPCFaultAction.fail
+            if let a = t["action"] {
+                guard let parsed = TwoPCFaultAction(rawValue: try a.string()) else { throw a.error("'action' must be fail or stall") }
+                faultAction = parsed
+            }
+            action = .twoPCFault(point, gateway: gateway, action: faultAction, count: Int(try t["count"]?.int(in: 1...1_000_000) ?? 1))
         default:
             preconditionFailure("unreachable: keys were checked")
         }

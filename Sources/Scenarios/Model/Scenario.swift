@@ -133,6 +133,8 @@ public enum ScenarioAction: Sendable, Equatable {
     case restartHost(String)
     /// Ask VTOrc for a planned or emergency reparent.
     case reparent(ReparentRequest)
+    /// Arm a 2PC fault point in the gateways (or one gateway) for its next `count` commits.
+    case twoPCFault(TwoPCFaultPoint, gateway: String?, action: TwoPCFaultAction, count: Int)
 
     /// The kernel fault, if the step is one.
     public var fault: FaultAction<String>? { if case .fault(let f) = self { f } else { nil } }

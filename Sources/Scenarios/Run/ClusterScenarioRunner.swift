@@ -46,6 +46,9 @@ enum ClusterScenarioRunner {
             case .crashHost(let alias, let losing): cluster.crashHost(alias, at: at, losingUnsynced: losing)
             case .restartHost(let alias): cluster.restartHost(alias, at: at)
             case .reparent(let request): cluster.requestReparent(request, at: at)
+            case .twoPCFault(let point, let gateway, let action, let count):
+                let faults = cluster.faultPoints
+                simulation.schedule(at: at) { faults.arm(point, gateway: gateway, action: action, count: count) }
             }
         }
         let healTime = scenario.healAt.map { SimTime(nanoseconds: $0.nanoseconds) }

@@ -48,6 +48,8 @@ public final class ClusterObserver {
     }
 
     public private(set) var distributedCommits: [DistributedCommit] = []
+    /// Rows each prepared part changed, by `dtid|keyspace/shard` (looked up, never iterated).
+    public private(set) var preparedRows: [String: Int] = [:]
     public private(set) var nodeCommits: [NodeCommit] = []
     public private(set) var acknowledged: [AcknowledgedCommit] = []
     /// How often each mechanism ran (coverage marks).
@@ -67,6 +69,10 @@ public final class ClusterObserver {
     public func distributedCommitStarted(_ commit: DistributedCommit) -> Int {
         distributedCommits.append(commit)
         return distributedCommits.count - 1
+    }
+
+    func prepared(dtid: String, shard: String, rowsAffected: Int) {
+        preparedRows["\(dtid)|\(shard)"] = rowsAffected
     }
 
     public func distributedCommit(_ index: Int, part: Int, outcome: DistributedCommit.PartOutcome) {

@@ -115,9 +115,10 @@ extension VTTablet {
         } else if work.releases {
             release(work.connection, transaction: work.transactionID != nil && work.ends, context)
         }
-        if case .success = result, work.replies, !work.ends, let transactionID = work.transactionID, Self.changesData(work.sql) {
+        if case .success(let r) = result, work.replies, !work.ends, let transactionID = work.transactionID, Self.changesData(work.sql) {
             // Data changes of a transaction: its redo log if it is prepared.
             transactions[transactionID]?.statements.append(work.sql)
+            transactions[transactionID]?.rowsAffected += r.rowsAffected
             if !work.bindings.isEmpty { transactions[transactionID]?.hasBindings = true }
         }
         if work.replies, case .success(let message) = reply {

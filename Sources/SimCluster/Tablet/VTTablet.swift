@@ -99,6 +99,9 @@ final class VTTablet: SimProcess {
         var statements: [String] = []
         /// Whether a statement came with bind values (the redo log holds plain SQL only).
         var hasBindings = false
+        /// Rows those statements changed (for the checkers: a part that changed nothing may
+        /// commit or roll back alike).
+        var rowsAffected = 0
     }
 
     init(configuration: TabletConfiguration, observer: ClusterObserver?) {

@@ -69,3 +69,36 @@ public struct ClusterLivenessChecker: ClusterChecker {
         return violations
     }
 }
+
+/// Every distributed transaction committed on all its shards or on none (TWOPC), and MULTI's
+/// partial commits reported.
+public struct AtomicityChecker: ClusterChecker {
+    public let name = "atomicity"
+    public init() {}
+    public func check(_ run: ClusterRunView) -> [Violation] { ClusterInvariants.atomicity(run.cluster).map(Violation.init) }
+}
+
+/// Conflicting transactions committed in the same order on every shard.
+public struct CommitOrderChecker: ClusterChecker {
+    public let name = "commit_order"
+    public init() {}
+    public func check(_ run: ClusterRunView) -> [Violation] { ClusterInvariants.commitOrder(run.cluster).map(Violation.init) }
+}
+
+/// No distributed transaction stays in doubt longer than the liveness bound, counted from the
+/// heal for those begun before it (the resolver finishes every one).
+public struct TransactionResolutionChecker: ClusterChecker {
+    public let name = "transaction_resolution"
+    public init() {}
+
+    public func check(_ run: ClusterRunView) -> [Violation] {
+        let now = run.cluster.simulation.now
+        let bound = run.scenario.livenessBound
+        guard now.nanoseconds >= bound.nanoseconds else { return [] }
+        // Transactions caught by faults get the bound from the heal on (those from before the
+        // heal are all older than `now - bound` once the bound has passed after it).
+        if let heal = run.scenario.healAt, now < SimTime(nanoseconds: heal.nanoseconds) + bound { return [] }
+        let before = SimTime(nanoseconds: now.nanoseconds - bound.nanoseconds)
+        return ClusterInvariants.transactionsResolved(run.cluster, before: before).map(Violation.init)
+    }
+}

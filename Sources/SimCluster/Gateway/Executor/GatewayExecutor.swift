@@ -213,8 +213,10 @@ public final class GatewayExecutor {
                     }
                 case .failure(let error)?:
                     if failure == nil { failure = error }
-                    // No answer in time: the commit may have happened.
-                    if case .commit = ending, error.message.contains("deadline exceeded") { outcome = .unknown }
+                    // No answer in time, or the connection died under the COMMIT: it may have happened.
+                    if case .commit = ending, error.message.contains("deadline exceeded") || [1317, 2006, 2013].contains(error.code) {
+                        outcome = .unknown
+                    }
                 case nil:
                     break
                 }

@@ -29,8 +29,15 @@ final class TransactionResolver {
                 resolving.remove(key)
                 return
             }
+            // A failure ends this round (as Vitess's ResolveTransactions returns); the shard's
+            // next health report starts another.
+            var failed = false
             SequentialSteps.run(records.count, step: { [self] i, next in
-                resolveTransaction(records[i], keyspace: keyspace, shard: shard, cursor: cursor) { next($0) }
+                guard !failed else { return next(true) }
+                resolveTransaction(records[i], keyspace: keyspace, shard: shard, cursor: cursor) { ok in
+                    failed = !ok
+                    next(true)
+                }
             }, finished: { [self] in
                 resolving.remove(key)
             })

@@ -108,6 +108,7 @@ extension VTTablet {
                 reply(.failure(TabletError(mysql: error)), context)
             case .success:
                 self.observer?.mark(.twoPCPrepared)
+                self.observer?.prepared(dtid: dtid, shard: "\(self.configuration.keyspace)/\(self.configuration.shard)", rowsAffected: transaction.rowsAffected)
                 if self.configuration.mutants.contains(.forgetsLocksAfterPrepare), case .prepared(var t)? = self.prepared.entry(dtid) {
                     // Mutant: the locks go with a rollback; the statements run again at commit.
                     self.send("ROLLBACK", bindings: [], connection: t.connection,
