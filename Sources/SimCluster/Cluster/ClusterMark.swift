@@ -50,6 +50,9 @@ public enum ClusterMark: String, CaseIterable, Sendable, Comparable {
     case twoPCLeftToResolver = "twopc.left_to_resolver"
     /// A 2PC fault point fired.
     case twoPCFaultPoint = "twopc.fault_point"
+    /// A statement gave up waiting for row locks (innodb_lock_wait_timeout): how deadlocks
+    /// across shards end, since each MySQL sees only its own half.
+    case mysqlLockWaitTimeout = "mysql.lock_wait_timeout"
     /// A MULTI commit failed after some shards had committed (a partial commit).
     case multiPartialCommit = "multi.partial_commit"
 

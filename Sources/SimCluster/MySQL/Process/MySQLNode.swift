@@ -179,7 +179,11 @@ final class MySQLNode: SimProcess {
         switch timer {
         case .lockWait(let token):
             lockTimers[token] = nil
-            deliver(engine.lockWaitTimedOut(token: token, now: context.now), context)
+            let completions = engine.lockWaitTimedOut(token: token, now: context.now)
+            if completions.contains(where: { if case .failure(let e) = $0.result { e.code == 1205 } else { false } }) {
+                observer?.mark(.mysqlLockWaitTimeout)
+            }
+            deliver(completions, context)
             afterCommits(context)
         case .semiSyncTimeout:
             semiSyncTimer = nil
