@@ -211,4 +211,53 @@ import Testing
         #expect(committed > 20 && lockWaitTimeouts > 0, "\(committed) commits, \(lockWaitTimeouts) lock-wait timeouts")
         if mutant { #expect(caught > 0, "the forgetful participant went unnoticed in 6 seeds") } else { #expect(caught == 0) }
     }
+
+    /// The ways a participant's primary loses its prepared transaction other than a host crash.
+    enum Disruption: String, CaseIterable, CustomStringConvertible {
+        /// A planned reparent: the demotion rolls the prepared transaction back only after every
+        /// other write stopped; the promoted replica replays the redo log.
+        case plannedReparent
+        /// The MySQL node restarts (open transactions lost); VTOrc makes the read-only primary
+        /// writable again through the tablet, which replays the redo log first.
+        case mysqlRestart
+        /// The tablet process restarts: its connections close (the node rolls them back) and it
+        /// takes the primary role again, replaying the redo log.
+        case tabletRestart
+        var description: String { rawValue }
+    }
+
+    @Test(arguments: Disruption.allCases)
+    func aPreparedTransactionSurvives(_ disruption: Disruption) throws {
+        let cluster = try Self.cluster(seed: 17)
+        cluster.faultPoints.arm(.metadataManagerCommitted, action: .stall)
+        cluster.addGatewayClient(named: "client-1", script: Self.transaction, history: GatewayHistory())
+        cluster.simulation.run(until: .zero + .milliseconds(300))
+        let commit = try #require(cluster.observer.distributedCommits.first)
+        let rmShard = try #require(cluster.shards.first { $0.key == commit.parts[1].shard })
+        let rmPrimary = try #require(cluster.primary(of: rmShard))
+        let at = cluster.simulation.now + .milliseconds(10)
+        switch disruption {
+        case .plannedReparent:
+            cluster.requestReparent(ReparentRequest(kind: .planned, keyspace: "ks", shard: rmShard.name), at: at)
+        case .mysqlRestart:
+            let node = try #require(cluster.simulation.processID(named: TabletConfiguration.mysqldName(rmPrimary)))
+            cluster.simulation.schedule(.crash(node, losingUnsynced: 0), at: at)
+            cluster.simulation.schedule(.restart(node), at: at + .milliseconds(200))
+        case .tabletRestart:
+            let tablet = try #require(cluster.simulation.processID(named: rmPrimary))
+            cluster.simulation.schedule(.crash(tablet, losingUnsynced: 0), at: at)
+            cluster.simulation.schedule(.restart(tablet), at: at + .milliseconds(200))
+        }
+        cluster.simulation.run(until: seconds(15))
+        let marks = cluster.observer
+        #expect(marks.count(.twoPCRedoReplayed) >= 1 && marks.count(.twoPCResolvedCommit) == 1,
+                "\(marks.marks.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" })")
+        if disruption == .plannedReparent {
+            #expect(marks.count(.twoPCDemotionReleasedPrepared) == 1 && marks.count(.prsCompleted) == 1)
+        }
+        if disruption == .mysqlRestart { #expect(marks.count(.vtorcFixReadOnlyPrimary) >= 1) }
+        let findings = Self.findings(cluster) + ClusterInvariants.convergence(cluster)
+        let rows = try Self.rows(cluster, "t")
+        #expect(findings.isEmpty && rows == 4, "\(findings)")
+    }
 }
