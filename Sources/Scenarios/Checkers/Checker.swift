@@ -33,7 +33,7 @@ public enum CheckerRegistry {
     public static let kernelCheckers: [any KernelChecker] = [DeliveryChecker(), LivenessChecker()]
     public static let clusterCheckers: [any ClusterChecker] = [
         SinglePrimaryChecker(), DurabilityChecker(), ConvergenceChecker(), ClusterLivenessChecker(),
-        AtomicityChecker(), CommitOrderChecker(), TransactionResolutionChecker(),
+        AtomicityChecker(), CommitOrderChecker(), TransactionResolutionChecker(), ClientErrorsChecker(),
     ]
 
     /// The checks that apply to a system.

@@ -5,7 +5,7 @@ import SQLSyntax
 
 extension ScenarioLoader {
     static func parseCluster(_ value: YAMLValue, file: String) throws -> ClusterSpec {
-        let f = try value.fields(allowed: ["cells", "keyspaces", "gateways", "orchestrator", "mysql", "tablet", "mutants"])
+        let f = try value.fields(allowed: ["cells", "keyspaces", "gateways", "gateway_buffer", "orchestrator", "mysql", "tablet", "mutants"])
         let keyspacesValue = try f.required("keyspaces")
         var keyspaces: [KeyspaceSpec] = []
         for item in try keyspacesValue.sequence() {
@@ -24,6 +24,20 @@ extension ScenarioLoader {
         }
         if let g = f["gateways"] {
             spec.gateways = Int(try g.int(in: 0...16))
+        }
+        if let b = f["gateway_buffer"] {
+            // `true` for Vitess's defaults, or the settings to change.
+            var buffer = FailoverBufferConfiguration()
+            if b.isMapping {
+                let bf = try b.fields(allowed: ["window", "size", "max_failover_duration", "min_time_between_failovers"])
+                if let v = bf["window"] { buffer.window = try positive(v) }
+                if let v = bf["size"] { buffer.size = Int(try v.int(in: 1...1_000_000)) }
+                if let v = bf["max_failover_duration"] { buffer.maxFailoverDuration = try positive(v) }
+                if let v = bf["min_time_between_failovers"] { buffer.minTimeBetweenFailovers = try v.duration() }
+                spec.gatewayBuffer = buffer
+            } else if try b.bool() {
+                spec.gatewayBuffer = buffer
+            }
         }
         if let o = f["orchestrator"] {
             let of = try o.fields(allowed: ["enabled", "automatic_recovery", "poll_interval", "detection_delay"])

@@ -17,6 +17,7 @@ enum ClusterScenarioRunner {
         let simulation = cluster.simulation
         simulation.attach(sink: sink)
         var writers: [(name: String, history: WriteHistory)] = []
+        var gatewayClients: [(name: String, history: GatewayHistory)] = []
         var clientNumber = 0
         for workload in clusterScenario.workloads {
             for _ in 0..<workload.clients {
@@ -29,8 +30,10 @@ enum ClusterScenarioRunner {
                     cluster.addWriter(named: name, keyspace: keyspace, shard: shard, table: table, interval: workload.interval,
                                       firstID: Int64(clientNumber) * 1_000_000_000 + 1, history: history)
                 case .script(let gateway, let statements, let timeout):
+                    let history = GatewayHistory()
+                    gatewayClients.append((name, history))
                     cluster.addGatewayClient(named: name, gateway: gateway, script: statements, interval: workload.interval,
-                                             timeout: timeout, history: GatewayHistory())
+                                             timeout: timeout, history: history)
                 }
             }
         }
@@ -60,9 +63,9 @@ enum ClusterScenarioRunner {
             simulation.schedule(at: healTime) { FaultScheduling.healEverything(simulation, keeping: kept) }
         }
         let outcome = simulation.run(until: end)
-        let view = ClusterRunView(scenario: scenario, cluster: cluster, writers: writers)
+        let view = ClusterRunView(scenario: scenario, cluster: cluster, writers: writers, gatewayClients: gatewayClients)
         var violations: [Violation] = []
-        let checkers = CheckerRegistry.clusterCheckers.filter { scenario.checks.isEmpty || scenario.checks.contains($0.name) }
+        let checkers = CheckerRegistry.clusterCheckers.filter { scenario.checks.isEmpty ? $0.byDefault : scenario.checks.contains($0.name) }
         if let budget = FaultScheduling.budgetViolation(outcome, budget: scenario.budget, now: simulation.now, end: end) {
             violations.append(budget)
         } else {

@@ -83,12 +83,14 @@ public final class Cluster {
             let faults = faultPoints
             let mutants = spec.mutants
             let abandonAge = spec.tablet.twoPCAbandonAge
+            let bufferConfiguration = spec.gatewayBuffer
             for name in layout.gateways {
                 gateways.append(simulation.addProcess(named: name) {
                     do {
                         let gateway = try VTGate(vschema: vschema, schema: columns, shards: names, callTimeout: timeout, lagLimit: lagLimit, observer: observer)
                         gateway.executor.transactions = TransactionEnvironment(gateway: name, observer: observer, faults: faults, mutants: mutants)
                         gateway.abandonAge = abandonAge
+                        gateway.cursor.buffer = bufferConfiguration.map(FailoverBuffer.init)
                         return gateway
                     } catch {
                         preconditionFailure("the gateway's evaluator could not open SQLite: \(error)")

@@ -22,6 +22,16 @@ public enum ClusterMark: String, CaseIterable, Sendable, Comparable {
     case gatewayScatter = "gateway.scatter"
     /// A gateway found a shard's primary changed (after a failure or timeout).
     case gatewayPrimaryChanged = "gateway.primary_changed"
+    /// A gateway began buffering a shard's primary requests (a failover was detected).
+    case gatewayBufferStarted = "gateway.buffer_started"
+    /// A gateway held a request during a failover.
+    case gatewayBuffered = "gateway.buffered"
+    /// A failover ended and the gateway retried the requests it held.
+    case gatewayBufferDrained = "gateway.buffer_drained"
+    /// A buffered request was evicted to make room (it failed).
+    case gatewayBufferEvicted = "gateway.buffer_evicted"
+    /// A buffered request waited its whole window and went again as it was.
+    case gatewayBufferWindowExpired = "gateway.buffer_window_expired"
     /// A resource manager prepared a transaction (its redo log is written).
     case twoPCPrepared = "twopc.prepared"
     /// A metadata manager recorded the COMMIT decision with its own writes.

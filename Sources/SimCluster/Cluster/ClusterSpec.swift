@@ -10,6 +10,9 @@ public struct ClusterSpec: Sendable {
     /// How long a gateway waits for a tablet's answer before it fails the query and looks the
     /// shard's primary up again.
     public var gatewayCallTimeout: SimDuration = .seconds(2)
+    /// Buffering of primary requests during failovers in the gateways (off unless set, as
+    /// Vitess's `--enable_buffer`).
+    public var gatewayBuffer: FailoverBufferConfiguration?
     /// Replicas lagging more than this do not serve a gateway's replica reads.
     public var gatewayReplicaLagLimit: SimDuration = .seconds(30)
     /// Links between processes on different hosts (TCP connections, as every link of Vitess).

@@ -1,3 +1,5 @@
+import SimCore
+
 /// The timers of the cluster's processes.
 public enum ClusterTimer: Sendable, Equatable {
     /// A statement waited too long for row locks (innodb_lock_wait_timeout).
@@ -22,6 +24,10 @@ public enum ClusterTimer: Sendable, Equatable {
     case transactionKiller
     /// A tablet counts its distributed transactions older than the abandon age.
     case unresolvedWatcher
+    /// A request buffered during a failover reached the end of its window.
+    case bufferWindow(entry: Int)
+    /// A shard's failover has been buffered for the longest allowed (it started at `since`).
+    case bufferFailoverLimit(shard: String, since: SimTime)
     /// A gateway lists the tablets and subscribes to their health again.
     case gatewayHealthRefresh
     /// A queued request waited too long for a pool connection.
@@ -48,6 +54,8 @@ public enum ClusterTimer: Sendable, Equatable {
         case .healthBroadcast: "health_broadcast"
         case .transactionKiller: "transaction_killer"
         case .unresolvedWatcher: "unresolved_watcher"
+        case .bufferWindow: "buffer_window"
+        case .bufferFailoverLimit: "buffer_failover_limit"
         case .gatewayHealthRefresh: "gateway_health_refresh"
         case .poolTimeout: "pool_timeout"
         case .orchestratorPoll: "orchestrator_poll"

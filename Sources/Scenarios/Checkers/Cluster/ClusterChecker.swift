@@ -7,12 +7,20 @@ public struct ClusterRunView {
     public let cluster: Cluster
     /// Each writer client's history.
     public let writers: [(name: String, history: WriteHistory)]
+    /// Each gateway client's history.
+    public let gatewayClients: [(name: String, history: GatewayHistory)]
 }
 
 /// Checks one invariant of a finished cluster run.
 public protocol ClusterChecker: Sendable {
     var name: String { get }
+    /// Whether it runs when a scenario names no checks (a strict expectation only runs when named).
+    var byDefault: Bool { get }
     func check(_ run: ClusterRunView) -> [Violation]
+}
+
+extension ClusterChecker {
+    public var byDefault: Bool { true }
 }
 
 extension Violation {
@@ -100,5 +108,37 @@ public struct TransactionResolutionChecker: ClusterChecker {
         if let heal = run.scenario.healAt, now < SimTime(nanoseconds: heal.nanoseconds) + bound { return [] }
         let before = SimTime(nanoseconds: now.nanoseconds - bound.nanoseconds)
         return ClusterInvariants.transactionsResolved(run.cluster, before: before).map(Violation.init)
+    }
+}
+
+/// Every statement of every gateway client succeeded: for scenarios that promise clients see
+/// no error (a buffered failover); only run when a scenario names it.
+public struct ClientErrorsChecker: ClusterChecker {
+    public let name = "client_errors"
+    public var byDefault: Bool { false }
+    public init() {}
+
+    public func check(_ run: ClusterRunView) -> [Violation] {
+        var violations: [Violation] = []
+        for (name, history) in run.gatewayClients {
+            let failed = history.entries.filter { entry in
+                switch entry.outcome {
+                case .failed?, .unknown?: true
+                case .ok?, nil: false
+                }
+            }
+            guard !failed.isEmpty else { continue }
+            violations.append(Violation(
+                checker: "client_errors",
+                message: "\(name) saw \(failed.count) of \(history.entries.count) statements fail",
+                details: failed.prefix(5).map { entry in
+                    let outcome = entry.outcome.map { o -> String in
+                        if case .failed(let e) = o { return "\(e)" }
+                        return "no answer in time"
+                    } ?? ""
+                    return "at \(entry.invoked): \(entry.sql.prefix(80)) → \(outcome)"
+                }))
+        }
+        return violations
     }
 }

@@ -27,6 +27,8 @@ final class TabletCursor: VCursor {
     var health: [String: HealthReport] = [:]
     /// Replicas lagging more than this do not serve reads (Vitess's `discovery_low_replication_lag`).
     var lagLimit: SimDuration = .seconds(30)
+    /// Holds primary requests during failovers, when enabled.
+    var buffer: FailoverBuffer?
 
     enum Call {
         case query(batch: Int, index: Int, shard: String)
@@ -50,6 +52,10 @@ final class TabletCursor: VCursor {
     final class Batch {
         let queries: [ShardQuery]
         var results: [Result<QueryResult, MySQLError>?]
+        /// Queries that were buffered once (they are not buffered again).
+        var buffered: Set<Int> = []
+        /// Queries sent again after a failover error (Vitess retries twice at most).
+        var retries: [Int: Int] = [:]
         let done: ([Result<QueryResult, MySQLError>]) -> Void
 
         init(_ queries: [ShardQuery], _ done: @escaping ([Result<QueryResult, MySQLError>]) -> Void) {
@@ -182,11 +188,14 @@ final class TabletCursor: VCursor {
                 result.twoPC = answer
                 complete(batch, index, .success(result))
             case .failed(let error):
+                let failedPrimary = primaries[key]
                 // A tablet that is no longer the primary (or gone) is looked up again next time.
                 if error.mysql == nil || error.code == .unavailable || error.code == .failedPrecondition {
                     primaries[key] = nil
                     servingTablets[key] = nil
                 }
+                if retryOnServingPrimary(batch, index, key: key, error: error, failedPrimary: failedPrimary) { return true }
+                if bufferDuringFailover(batch, index, key: key, error: error, failedPrimary: failedPrimary) { return true }
                 complete(batch, index, .failure(error.mysql ?? MySQLError(code: 1105, sqlState: "HY000", message: "vttablet: \(error.description)")))
             }
         case .topoReply(let id, let reply) where { if case .listing? = calls.peek(id) { true } else { false } }():
@@ -231,6 +240,22 @@ final class TabletCursor: VCursor {
             }
         case .health(let report):
             health[report.alias] = report
+            if report.target.type == .primary && report.serving, let buffer {
+                let key = "\(report.target.keyspace)/\(report.target.shard)"
+                let drained = buffer.primaryServing(key, now: context.now)
+                if !drained.isEmpty {
+                    primaries[key] = report.alias
+                    observer?.mark(.gatewayBufferDrained)
+                    drained.forEach(retry)
+                }
+            }
+        case .timer(.bufferWindow(let id)):
+            if let entry = buffer?.expire(id) {
+                observer?.mark(.gatewayBufferWindowExpired)
+                retry(entry)
+            }
+        case .timer(.bufferFailoverLimit(let key, let since)):
+            buffer?.failoverLimitReached(key, since: since, now: context.now).forEach(retry)
         case .timer(.rpcTimeout(let id)):
             switch calls.expire(id) {
             case .tablets(let key)?:
@@ -249,6 +274,58 @@ final class TabletCursor: VCursor {
         default:
             return false
         }
+        return true
+    }
+
+    /// Holds a primary request that failed because its shard is failing over (outside a
+    /// transaction, once at most); true when it is held.
+    func bufferDuringFailover(_ batch: Int, _ index: Int, key: String, error: TabletError, failedPrimary: String?) -> Bool {
+        guard let buffer, let context, let b = batches[batch], !b.buffered.contains(index), b.queries[index].tabletType == .primary,
+              FailoverBuffer.causedByFailover(error) else { return false }
+        switch b.queries[index].transaction {
+        case .none, .begin: break
+        default: return false
+        }
+        let (decision, started) = buffer.buffer(key, batch: batch, index: index, failedPrimary: failedPrimary, now: context.now)
+        if started {
+            observer?.mark(.gatewayBufferStarted)
+            context.setTimer(after: buffer.configuration.maxFailoverDuration, .timer(.bufferFailoverLimit(shard: key, since: context.now)))
+        }
+        guard case .buffered(let entry, let evicted) = decision else { return false }
+        b.buffered.insert(index)
+        observer?.mark(.gatewayBuffered)
+        context.setTimer(after: buffer.configuration.window, .timer(.bufferWindow(entry: entry.id)))
+        if let evicted {
+            observer?.mark(.gatewayBufferEvicted)
+            complete(evicted.batch, evicted.index, .failure(MySQLError(code: 1105, sqlState: "HY000",
+                                                                       message: "vttablet: UNAVAILABLE: buffer full: request evicted for newer request")))
+        }
+        return true
+    }
+
+    /// Sends a request that left the buffer again.
+    func retry(_ entry: FailoverBuffer.Entry) {
+        guard let b = batches[entry.batch], b.results[entry.index] == nil else { return }
+        send(batch: entry.batch, index: entry.index, b.queries[entry.index])
+    }
+
+    /// A primary request outside a transaction that failed because its tablet stopped being
+    /// the primary goes at once to the primary serving now, when the health stream shows one
+    /// (Vitess's tablet gateway retries such errors, twice at most).
+    func retryOnServingPrimary(_ batch: Int, _ index: Int, key: String, error: TabletError, failedPrimary: String?) -> Bool {
+        guard let b = batches[batch], b.queries[index].tabletType == .primary, (b.retries[index] ?? 0) < 2,
+              FailoverBuffer.causedByFailover(error) else { return false }
+        switch b.queries[index].transaction {
+        case .none, .begin: break
+        default: return false
+        }
+        let serving = health.keys.sorted().compactMap { health[$0] }.filter {
+            $0.target.type == .primary && $0.serving && "\($0.target.keyspace)/\($0.target.shard)" == key && $0.alias != failedPrimary
+        }
+        guard let primary = serving.max(by: { $0.term < $1.term }) else { return false }
+        primaries[key] = primary.alias
+        b.retries[index, default: 0] += 1
+        send(batch: batch, index: index, b.queries[index])
         return true
     }
 }

@@ -40,11 +40,11 @@ final class VTGate: SimProcess {
         subscribeToHealth(context)
     }
 
-    /// Streams the health of every tablet (Vitess's healthcheck): the resolver acts on the
-    /// primaries' reports. Tablets forget subscribers when they restart, so this repeats.
+    /// Streams the health of every tablet (Vitess's healthcheck): the resolver and the failover
+    /// buffer act on the primaries' reports. Tablets forget subscribers when they restart, so this repeats.
     func subscribeToHealth(_ context: ProcessContext<ClusterMessage>) {
         context.setTimer(after: healthRefresh, .timer(.gatewayHealthRefresh))
-        guard abandonAge != nil else { return }
+        guard abandonAge != nil || cursor.buffer != nil else { return }
         cursor.listTablets { [cursor] result in
             guard case .success(let records) = result, let context = cursor.context else { return }
             for record in records {
