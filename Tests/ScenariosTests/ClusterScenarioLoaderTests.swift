@@ -92,6 +92,10 @@ import Testing
         ("  - {at: 1s, reparent: {kind: ERS, keyspace: commerce, shard: \"0\"}}", "the cluster has no shard commerce/0"),
         ("  - {at: 1s, reparent: {kind: PRS, keyspace: commerce, shard: \"-80\", new_primary: zone1-0000000105}}", "is not a tablet of commerce/-80"),
         ("  - {at: 1s, crash: gate-1}", "'gate-1' is not a process"),
+        ("  - {at: 1s, twopc_fault: {point: MMCommited_FailNow}}", "unknown fault point 'MMCommited_FailNow'"),
+        ("  - {at: 1s, twopc_fault: {point: RMPrepare_40-_FailNow}}", "the cluster has no shard '40-'"),
+        ("  - {at: 1s, twopc_fault: {point: RMPrepared_FailNow, gateway: gate-1}}", "'gate-1' is not a gateway of the cluster"),
+        ("  - {at: 1s, twopc_fault: {point: RMPrepared_FailNow, action: explode}}", "'action' must be fail or stall"),
     ])
     func badClusterFaultsAreRefused(fault: String, message: String) {
         let error = error(Self.cluster + "faults:\n" + fault + "\n")
@@ -119,6 +123,21 @@ import Testing
         #expect(noGateway?.message.contains("no gateway 'gate-1'") == true && noGateway?.location != nil)
         let tooMany = error(Self.cluster.replacingOccurrences(of: "  cells: [zone1, zone2]", with: "  cells: [zone1, zone2]\n  gateways: 40"))
         #expect(tooMany?.message.contains("gateways") == true)
+    }
+
+    @Test func transactionFieldsAreRead() throws {
+        let text = Self.cluster
+            .replacingOccurrences(of: "  cells: [zone1, zone2]", with: "  cells: [zone1, zone2]\n  gateways: 1\n  gateway_buffer: {window: 2s, size: 5}\n  mutants: [promotion_skips_redo]")
+            .replacingOccurrences(of: "transaction_timeout: 4s}", with: "transaction_timeout: 4s, twopc_abandon_age: 3s}")
+            + "faults:\n  - {at: 1s, twopc_fault: {point: RMCommit_80-_FailNow, gateway: gate-1, action: stall, count: 2}}\n"
+        let scenario = try ScenarioLoader.parse(text, file: "s.yaml")
+        guard case .cluster(let cluster) = scenario.system else { Issue.record("not a cluster"); return }
+        #expect(cluster.spec.gatewayBuffer?.window == .seconds(2) && cluster.spec.gatewayBuffer?.size == 5)
+        #expect(cluster.spec.gatewayBuffer?.maxFailoverDuration == .seconds(20))
+        #expect(cluster.spec.mutants == .promotionSkipsRedo && cluster.spec.tablet.twoPCAbandonAge == .seconds(3))
+        #expect(scenario.faults.map(\.action) == [.twoPCFault(.commitPrepared(shard: "80-"), gateway: "gate-1", action: .stall, count: 2)])
+        let unknown = error(text.replacingOccurrences(of: "promotion_skips_redo", with: "skips_everything"))
+        #expect(unknown?.message.contains("unknown mutant 'skips_everything'") == true && unknown?.location != nil)
     }
 
     @Test func clusterFieldsNeedACluster() {
