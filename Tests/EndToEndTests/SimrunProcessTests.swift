@@ -52,7 +52,8 @@ enum Simrun {
 @Suite struct SimrunProcessTests {
     @Test func sameSeedInTwoProcessesGivesTheSameFingerprint() throws {
         for file in ["scenarios/kernel-smoke.yaml", "scenarios/kernel-swarm.yaml", "scenarios/primary-crash-ers.yaml", "scenarios/cluster-swarm.yaml",
-                     "scenarios/gateway-scatter-during-failover.yaml"] {
+                     "scenarios/gateway-scatter-during-failover.yaml", "scenarios/twopc-participant-crash-after-prepare.yaml",
+                     "scenarios/twopc-mm-partition-during-startcommit.yaml", "scenarios/gateway-buffers-during-planned-reparent.yaml"] {
             let first = try Simrun.json(["run", file, "--seed", "11"])
             let second = try Simrun.json(["run", file, "--seed", "11"])
             let other = try Simrun.json(["run", file, "--seed", "12"])
