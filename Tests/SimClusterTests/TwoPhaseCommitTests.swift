@@ -1,4 +1,4 @@
-import SimCluster
+@testable import SimCluster
 import SimCore
 import SQLSyntax
 import Testing
@@ -259,5 +259,43 @@ import Testing
         let findings = Self.findings(cluster) + ClusterInvariants.convergence(cluster)
         let rows = try Self.rows(cluster, "t")
         #expect(findings.isEmpty && rows == 4, "\(findings)")
+    }
+
+    /// A client told a distributed commit succeeded whose decision is on no metadata manager is
+    /// a lost commit: here a gateway that acknowledged without deciding, recorded as such.
+    @Test func anAcknowledgedCommitWithoutItsDecisionIsLost() throws {
+        let cluster = try Self.cluster(seed: 18)
+        cluster.addGatewayClient(named: "client-1", script: Self.transaction, history: GatewayHistory())
+        cluster.simulation.run(until: seconds(3))
+        #expect(ClusterInvariants.distributedDurability(cluster).isEmpty && cluster.observer.count(.twoPCCommitted) == 1)
+        let fake = cluster.observer.distributedCommitStarted(ClusterObserver.DistributedCommit(
+            id: "ks:-80:999", mode: .twoPC, gateway: "gate-1", parts: [.init(shard: "ks/-80", wrote: true), .init(shard: "ks/80-", wrote: true)]))
+        cluster.observer.distributedCommit(fake, acknowledged: true)
+        let findings = ClusterInvariants.distributedDurability(cluster)
+        #expect(findings.count == 1 && findings[0].details == ["ks:-80:999 (through gate-1), metadata manager ks/-80"], "\(findings)")
+    }
+
+    /// `SHOW UNRESOLVED TRANSACTIONS` and `SHOW TRANSACTION STATUS` show a decided transaction
+    /// whose coordinator stalled, until the resolver finishes it.
+    @Test func unresolvedTransactionsAreShown() throws {
+        let cluster = try Self.cluster(seed: 19)
+        cluster.faultPoints.arm(.metadataManagerCommitted, action: .stall)
+        cluster.addGatewayClient(named: "client-1", script: Self.transaction, history: GatewayHistory())
+        cluster.simulation.run(until: .zero + .milliseconds(300))
+        let dtid = try #require(cluster.observer.distributedCommits.first?.id)
+        let history = GatewayHistory()
+        cluster.addGatewayClient(named: "client-2", script: ["SHOW UNRESOLVED TRANSACTIONS FOR ks", "SHOW TRANSACTION STATUS FOR '\(dtid)'"],
+                                 history: history)
+        cluster.simulation.run(until: .zero + .milliseconds(600))
+        guard history.entries.count == 2, case .ok(let unresolved)? = history.entries[0].outcome, case .ok(let status)? = history.entries[1].outcome else {
+            Issue.record("\(history.entries.map(\.outcome))")
+            return
+        }
+        let rm = try #require(cluster.observer.distributedCommits.first?.parts[1].shard).replacingOccurrences(of: "/", with: ":")
+        #expect(unresolved.columns == ["dtid", "state", "created", "participants"])
+        #expect(unresolved.rows.map { [$0[0], $0[1], $0[3]] } == [[.text(dtid), .text("COMMIT"), .text(rm)]])
+        #expect(status.rows == unresolved.rows)
+        cluster.simulation.run(until: seconds(5))
+        #expect(cluster.observer.count(.twoPCResolvedCommit) == 1)
     }
 }

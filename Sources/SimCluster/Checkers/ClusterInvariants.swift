@@ -58,6 +58,21 @@ public enum ClusterInvariants {
         return findings
     }
 
+    /// Every TWOPC commit acknowledged to a client keeps its COMMIT decision on the metadata
+    /// manager's primary at the end (the decision is what makes every part commit).
+    public static func distributedDurability(_ cluster: Cluster) -> [InvariantFinding] {
+        let logs = transactionLogs(cluster)
+        let lost = cluster.observer.distributedCommits.filter { commit in
+            guard commit.mode == .twoPC, commit.acknowledged == true, let manager = commit.parts.first?.shard else { return false }
+            return logs[manager]?.decisions[commit.id] != .commit
+        }
+        guard !lost.isEmpty else { return [] }
+        return [InvariantFinding(
+            invariant: "durability",
+            message: "\(lost.count) distributed commits acknowledged to clients have no COMMIT decision on their metadata manager's primary at the end",
+            details: lost.prefix(10).map { "\($0.id) (through \($0.gateway)), metadata manager \($0.parts[0].shard)" })]
+    }
+
     /// At quiescence every replica (and rdonly) that runs and is not drained holds the same data
     /// as its primary, table by table.
     public static func convergence(_ cluster: Cluster) -> [InvariantFinding] {
