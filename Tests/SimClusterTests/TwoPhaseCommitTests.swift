@@ -100,7 +100,7 @@ import Testing
         let fault = try #require(TwoPCFaultPoint(name: point))
         cluster.faultPoints.arm(fault)
         let history = GatewayHistory()
-        cluster.addGatewayClient(named: "client-1", script: Self.transaction, history: history)
+        cluster.addGatewayClient(named: "client-1", script: Self.transaction + ["SHOW WARNINGS"], history: history)
         cluster.simulation.run(until: seconds(8))
         // The shard named in a per-shard point may be the metadata manager, which neither
         // prepares nor commits prepared: then the point never fires and the commit succeeds.
@@ -110,7 +110,17 @@ import Testing
             return
         }
         guard case .failed(let error)? = Self.commitOutcome(history) else { Issue.record("the commit succeeded"); return }
-        #expect(error.message.contains("distributed transaction ID failed during"), "\(error)")
+        #expect(error.message.contains("fault point \(point) fired"), "\(error)")
+        // The warning says what becomes of the transaction (Vitess's ERInAtomicRecovery).
+        guard case .ok(let warnings)? = history.entries.last?.outcome, let warning = warnings.rows.first else {
+            Issue.record("no warning")
+            return
+        }
+        #expect(warning[1] == .integer(302))
+        let expected = commits ? (point.hasPrefix("MM") ? "metadata manager commit; transaction will be committed/rollbacked"
+                                                        : "resource manager commit; transaction will be committed on recovery")
+                               : (point.hasPrefix("TR") ? "transaction record creation; rollback attempted" : "transaction prepare phase; prepare transaction rollback attempted")
+        #expect(warning[2].description.contains("distributed transaction ID failed during \(expected)"), "\(warning)")
         #expect(cluster.observer.count(mark) >= 1, "\(cluster.observer.marks)")
         #expect(try Self.rows(cluster, "t") == (commits ? 4 : 0))
         // Nothing is left behind: no record, no redo log, no lock.

@@ -70,7 +70,7 @@ extension ClusterInvariants {
                     findings.append(InvariantFinding(
                         invariant: "atomicity",
                         message: "MULTI transaction \(commit.id) (through \(commit.gateway)) committed partially: on \(committed.joined(separator: ", ")) but not on \(notCommitted.joined(separator: ", "))",
-                        details: ["MULTI commits shard by shard; a failure after the first commit leaves the earlier ones committed (Vitess's partial commit, error 301). Use TWOPC for atomic commits."]))
+                        details: ["MULTI commits shard by shard; a failure after the first commit leaves the earlier ones committed (Vitess's partial commit, warning 301). Use TWOPC for atomic commits."]))
                 }
             }
         }

@@ -108,6 +108,12 @@ public final class GatewayExecutor {
                 done(.failure(error))
                 return
             }
+            if case .show(.warnings)? = statement {
+                return done(.success(QueryResult(columns: ["Level", "Code", "Message"], rows: session.warnings.map {
+                    [.text($0.level), .integer(Int64($0.code)), .text($0.message)]
+                })))
+            }
+            session.warnings = []
             if let statement, case .begin = statement {
                 // BEGIN inside a transaction commits it first, as MySQL does.
                 end(session, commit: true, cursor: cursor) { result in
@@ -168,7 +174,7 @@ public final class GatewayExecutor {
         do {
             let statement = try SQLParser.parse(sql)
             switch statement {
-            case .use, .set, .show(.vitessShards), .show(.vitessTablets), .show(.unresolvedTransactions), .show(.transactionStatus),
+            case .use, .set, .show(.vitessShards), .show(.vitessTablets), .show(.unresolvedTransactions), .show(.transactionStatus), .show(.warnings),
                  .begin, .commit, .rollback: return statement
             default: return nil
             }
@@ -179,15 +185,15 @@ public final class GatewayExecutor {
 
     /// Ends the session's transaction: every shard session commits (or rolls back) in the order
     /// it joined. In MULTI mode a commit that fails after another succeeded leaves the earlier
-    /// ones committed (Vitess's partial commit, reported as error 301); a failure on the first
-    /// rolls the rest back. TWOPC across shards commits atomically (`TwoPhaseCommit`).
+    /// ones committed (Vitess's partial commit: the error, with warning 301); a failure on the
+    /// first rolls the rest back. TWOPC across shards commits atomically (`TwoPhaseCommit`).
     func end(_ session: GatewaySession, commit: Bool, cursor: any VCursor, _ done: @escaping Completion) {
         let shards = session.shardSessions
         session.inTransaction = false
         session.shardSessions = []
         guard !shards.isEmpty else { return done(.success(QueryResult())) }
         if commit && session.transactionMode == .twopc && shards.count > 1 {
-            TwoPhaseCommit(shards, cursor: cursor, environment: transactions, done: done).run()
+            TwoPhaseCommit(shards, cursor: cursor, environment: transactions, warn: { session.warnings.append($0) }, done: done).run()
             return
         }
         let commit = commit
@@ -228,11 +234,12 @@ public final class GatewayExecutor {
             guard let failure else { return done(.success(QueryResult())) }
             if committed > 0 {
                 observer?.mark(.multiPartialCommit)
-                done(.failure(MySQLError(code: 301, sqlState: "HY000",
-                                         message: "multi-shard commit failed after \(committed) of \(shards.count) shards committed: \(failure.message)")))
-            } else {
-                done(.failure(failure))
+                // Vitess names at most two of the shards that committed.
+                let names = shards.prefix(min(committed, 2)).map(\.shard) + (committed > 2 ? ["..."] : [])
+                session.warnings.append(SessionWarning(code: SessionWarning.nonAtomicCommit,
+                    message: "multi-db commit failed after committing to \(committed) shards: \(names.joined(separator: ", "))"))
             }
+            done(.failure(failure))
         })
     }
 

@@ -17,6 +17,8 @@ public final class GatewaySession {
     /// The shards the open transaction has reached, in the order it reached them, with the
     /// tablet transaction of each (Vitess's shard sessions).
     public var shardSessions: [ShardSession] = []
+    /// The warnings of the last statement (`SHOW WARNINGS`).
+    public var warnings: [SessionWarning] = []
 
     func transactionID(_ keyspace: String, _ shard: String) -> Int? {
         shardSessions.first { $0.keyspace == keyspace && $0.shard == shard }?.transactionID
@@ -25,6 +27,18 @@ public final class GatewaySession {
     public init(keyspace: String? = nil) {
         self.keyspace = keyspace
     }
+}
+
+/// A warning a statement left in its session.
+public struct SessionWarning: Sendable, Equatable {
+    public var level = "Warning"
+    public var code: Int
+    public var message: String
+
+    /// Vitess's ERNonAtomicCommit: a MULTI commit failed after some shards committed.
+    public static let nonAtomicCommit = 301
+    /// Vitess's ERInAtomicRecovery: a distributed commit failed and recovery will finish it.
+    public static let inAtomicRecovery = 302
 }
 
 /// A shard an open transaction has reached, with its tablet transaction (Vitess's

@@ -29,23 +29,18 @@ final class TransactionResolver {
                 resolving.remove(key)
                 return
             }
-            // A failure ends this round (as Vitess's ResolveTransactions returns); the shard's
-            // next health report starts another.
-            var failed = false
+            // A transaction that fails to resolve waits for the shard's next health report;
+            // the others go on (Vitess's ResolveTransactions counts the failures).
             SequentialSteps.run(records.count, step: { [self] i, next in
-                guard !failed else { return next(true) }
-                resolveTransaction(records[i], keyspace: keyspace, shard: shard, cursor: cursor) { ok in
-                    failed = !ok
-                    next(true)
-                }
+                resolveTransaction(records[i], keyspace: keyspace, shard: shard, cursor: cursor) { _ in next(true) }
             }, finished: { [self] in
                 resolving.remove(key)
             })
         }
     }
 
-    /// Finishes one transaction; `then(false)` stops the shard's resolution (a call failed: the
-    /// next health report tries again).
+    /// Finishes one transaction; `then(false)` when a call failed (the next health report tries
+    /// again).
     func resolveTransaction(_ record: TransactionMetadata, keyspace: String, shard: String, cursor: any VCursor,
                             then: @escaping (Bool) -> Void) {
         let dtid = record.dtid

@@ -14,11 +14,11 @@ import SQLSyntax
 /// rollbackTx is SetRollback on the MM, RollbackPrepared on every RM, then conclude.
 final class TwoPhaseCommit {
     enum Phase: String {
-        case createTransaction = "create transaction"
-        case prepare = "resource manager prepare"
+        case createTransaction = "transaction record creation"
+        case prepare = "transaction prepare phase"
         case startCommit = "metadata manager commit"
         case commitPrepared = "resource manager commit"
-        case conclude = "conclude"
+        case conclude = "transaction conclusion"
     }
 
     let metadataManager: ShardSession
@@ -26,12 +26,15 @@ final class TwoPhaseCommit {
     let dtid: String
     let cursor: any VCursor
     let environment: TransactionEnvironment
+    /// Records a warning in the client's session.
+    let warn: (SessionWarning) -> Void
     let done: Completion
     var phase = Phase.createTransaction
     var startCommitState = StartCommitState.unknown
     var record: Int?
 
-    init(_ sessions: [ShardSession], cursor: any VCursor, environment: TransactionEnvironment, done: @escaping Completion) {
+    init(_ sessions: [ShardSession], cursor: any VCursor, environment: TransactionEnvironment,
+         warn: @escaping (SessionWarning) -> Void, done: @escaping Completion) {
         precondition(sessions.count > 1, "a single shard commits normally")
         metadataManager = sessions[0]
         resourceManagers = Array(sessions.dropFirst())
@@ -39,6 +42,7 @@ final class TwoPhaseCommit {
         dtid = "\(metadataManager.keyspace):\(metadataManager.shard):\(metadataManager.transactionID)"
         self.cursor = cursor
         self.environment = environment
+        self.warn = warn
         self.done = done
     }
 
@@ -113,33 +117,42 @@ final class TwoPhaseCommit {
         }
     }
 
-    /// Vitess's `errActionAndLogWarn`: what the failed phase leaves to do, and the error the
-    /// client gets (`ERInAtomicRecovery`'s text).
+    /// Vitess's `errActionAndLogWarn`: what the failed phase leaves to do. The client gets the
+    /// error itself, and a warning (`ERInAtomicRecovery`) that says what becomes of the
+    /// transaction.
     func failed(_ error: MySQLError) {
-        let message: String
+        let outcome: String
+        let cleanUp: (@escaping () -> Void) -> Void
         switch phase {
         case .createTransaction:
-            message = "\(dtid) distributed transaction ID failed during \(phase.rawValue); the transaction was rolled back"
-            rollbackSessions { [self] in finish(.failure(atomicError(message, error))) }
+            outcome = "rollback attempted; conclude on recovery"
+            cleanUp = rollbackSessions
         case .prepare:
-            message = "\(dtid) distributed transaction ID failed during \(phase.rawValue); the transaction was rolled back"
-            rollbackTransaction { [self] in finish(.failure(atomicError(message, error))) }
+            outcome = "prepare transaction rollback attempted; conclude on recovery"
+            cleanUp = rollbackTransaction
         case .startCommit where startCommitState == .fail:
-            message = "\(dtid) distributed transaction ID failed during \(phase.rawValue); the transaction was rolled back"
-            rollbackTransaction { [self] in finish(.failure(atomicError(message, error))) }
+            outcome = "transaction will be committed/rollbacked based on the state on recovery"
+            cleanUp = rollbackTransaction
         case .startCommit:
-            environment.observer?.mark(.twoPCLeftToResolver)
-            message = "\(dtid) distributed transaction ID failed during \(phase.rawValue); transaction will be committed/rollbacked based on the state on recovery"
-            finish(.failure(atomicError(message, error)))
-        case .commitPrepared, .conclude:
-            environment.observer?.mark(.twoPCLeftToResolver)
-            message = "\(dtid) distributed transaction ID failed during \(phase.rawValue); transaction will be committed on recovery"
-            finish(.failure(atomicError(message, error)))
+            outcome = "transaction will be committed/rollbacked based on the state on recovery"
+            cleanUp = leaveToResolver
+        case .commitPrepared:
+            outcome = "transaction will be committed on recovery"
+            cleanUp = leaveToResolver
+        case .conclude:
+            outcome = ""
+            cleanUp = leaveToResolver
+        }
+        cleanUp { [self] in
+            warn(SessionWarning(code: SessionWarning.inAtomicRecovery,
+                                message: "\(dtid) distributed transaction ID failed during \(phase.rawValue)" + (outcome.isEmpty ? "" : "; \(outcome)")))
+            finish(.failure(error))
         }
     }
 
-    func atomicError(_ message: String, _ cause: MySQLError) -> MySQLError {
-        MySQLError(code: 1105, sqlState: "HY000", message: "\(message): \(cause.message)")
+    func leaveToResolver(_ then: @escaping () -> Void) {
+        environment.observer?.mark(.twoPCLeftToResolver)
+        then()
     }
 
     /// Before any prepare: every shard session rolls back as a plain transaction.
@@ -150,13 +163,13 @@ final class TwoPhaseCommit {
         }
     }
 
-    /// rollbackTx: the record moves to ROLLBACK (the MM's transaction rolls back with it), every
-    /// RM rolls back, and the record goes. A failure leaves the rest to the resolver.
+    /// rollbackTx: the record moves to ROLLBACK (the MM's transaction rolls back with it) and
+    /// every RM rolls back, whatever failed; the record goes only if all of it worked (the
+    /// resolver finishes otherwise).
     func rollbackTransaction(_ then: @escaping () -> Void) {
-        call(.setRollback(dtid: dtid, transactionID: metadataManager.transactionID), on: metadataManager) { [self] result in
-            guard case .success = result else { return then() }
+        call(.setRollback(dtid: dtid, transactionID: metadataManager.transactionID), on: metadataManager) { [self] first in
             callAll(resourceManagers.map { ($0, .rollbackPrepared(dtid: dtid, originalTransactionID: $0.transactionID)) }) { [self] results in
-                guard results.allSatisfy({ if case .success = $0 { true } else { false } }) else { return then() }
+                guard ([first] + results).allSatisfy({ if case .success = $0 { true } else { false } }) else { return then() }
                 call(.concludeTransaction(dtid: dtid), on: metadataManager) { [self] _ in
                     environment.observer?.mark(.twoPCRolledBack)
                     then()
