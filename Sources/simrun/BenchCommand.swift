@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure performance (build with -c release for meaningful figures).",
-        subcommands: [KernelBenchCommand.self, NodeBenchCommand.self, GatewayBenchCommand.self])
+        subcommands: [KernelBenchCommand.self, NodeBenchCommand.self, GatewayBenchCommand.self, TransactionBenchCommand.self])
 }
 
 /// `simrun bench kernel`: the kernel's events per second against a bare swift-collections `Heap`.
@@ -132,6 +132,44 @@ struct GatewayBenchCommand: ParsableCommand {
             print("\(f.name.padding(20))  gateway \(Int(g.rounded())) q/s  sqlite \(Int(s.rounded())) q/s  time ratio \(fixed(f.ratio, 2))")
         }
         print("(the gateway parses, plans, routes, runs each shard's MySQL node and merges; SQLite runs the text alone)")
+    }
+}
+
+/// `simrun bench transactions`: MULTI against TWOPC transfers through a simulated gateway.
+struct TransactionBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transactions",
+        abstract: "Transfers between two shards as MULTI and as TWOPC transactions: commit latency in virtual time, and wall time.")
+
+    @Option(help: "Clients, each moving money between its own two accounts (one per shard).")
+    var clients = 8
+
+    @Option(help: "Transfers per client.")
+    var transfers = 200
+
+    @Option(help: "The seed of both runs.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard clients > 0, transfers > 0 else { throw ValidationError("--clients and --transfers must be positive") }
+    }
+
+    func run() throws {
+        #if DEBUG
+        print("warning: this is a debug build; use `swift run -c release simrun bench transactions` for real figures")
+        #endif
+        let figures = try TransactionBenchmark(clients: clients, transfers: transfers, seed: seed).measure()
+        print("transactions benchmark: \(clients) clients × \(transfers) transfers across shards -80 and 80-, semi-sync, seed \(seed)")
+        for f in figures {
+            let perVirtual = Double(f.committed) / max(f.virtualSeconds, 1e-9)
+            let perWall = Double(f.committed) / max(f.wallSeconds, 1e-9)
+            print("\(f.mode.padding(6))  committed \(f.committed), failed \(f.failed)  commit p50 \(f.p50) p99 \(f.p99)  "
+                  + "\(Int(perVirtual.rounded())) tx per virtual s  \(Int(perWall.rounded())) tx per wall s  (\(f.events) events, \(fixed(f.wallSeconds, 2)) s)")
+        }
+        if figures.count == 2, figures[0].p50.nanoseconds > 0, figures[0].wallSeconds > 0 {
+            print("TWOPC / MULTI: commit p50 \(fixed(Double(figures[1].p50.nanoseconds) / Double(figures[0].p50.nanoseconds), 2))x, "
+                  + "wall time per committed transaction \(fixed((figures[1].wallSeconds / Double(max(figures[1].committed, 1))) / (figures[0].wallSeconds / Double(max(figures[0].committed, 1))), 2))x")
+        }
     }
 }
 

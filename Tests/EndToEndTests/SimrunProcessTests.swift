@@ -141,6 +141,13 @@ enum Simrun {
         #expect(lines.contains { $0.contains(#""kind":"partition""#) })
     }
 
+    @Test func benchTransactionsPrintsItsFigures() throws {
+        let result = try Simrun.run(["bench", "transactions", "--clients", "2", "--transfers", "5"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("MULTI   committed 10, failed 0") && result.stdout.contains("TWOPC   committed 10, failed 0"), "\(result.stdout)")
+        #expect(result.stdout.contains("TWOPC / MULTI: commit p50"))
+    }
+
     @Test func benchKernelPrintsItsFigures() throws {
         let result = try Simrun.run(["bench", "kernel", "--events", "20000", "--repetitions", "1"])
         #expect(result.status == 0)
