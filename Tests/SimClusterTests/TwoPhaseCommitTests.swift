@@ -308,4 +308,33 @@ import Testing
         cluster.simulation.run(until: seconds(5))
         #expect(cluster.observer.count(.twoPCResolvedCommit) == 1)
     }
+
+    /// A resource manager's replicas acknowledge so slowly that the coordinator gives up on its
+    /// Prepare (whose redo log waits for its semi-sync ack, not yet visible) and rolls back: the
+    /// RollbackPrepared waits for the Prepare to finish, so no redo log is left behind for a
+    /// transaction nobody will resolve.
+    @Test func aRollbackWaitsForTheRedoLogBeingWritten() throws {
+        let cluster = try Self.cluster(seed: 21)
+        let history = GatewayHistory()
+        cluster.addGatewayClient(named: "client-1", script: Self.transaction, history: history)
+        // Run until every statement before COMMIT has its answer, then slow the RM's replicas.
+        while history.entries.filter({ $0.outcome != nil }).count < Self.transaction.count - 1 {
+            _ = cluster.simulation.run(until: cluster.simulation.now + .milliseconds(1))
+        }
+        #expect(cluster.observer.distributedCommits.isEmpty, "the commit has not started yet")
+        // The metadata manager is the shard of the first insert (id 1: -80), so 80- prepares.
+        let rm = try #require(cluster.shards.first { $0.name == "80-" })
+        let primary = try #require(cluster.primary(of: rm))
+        for tablet in rm.tablets where tablet.alias != primary {
+            cluster.simulation.apply(.clog(tablet.mysqld, extraDelay: .milliseconds(1500)))
+            cluster.simulation.schedule(.unclog(tablet.mysqld), at: cluster.simulation.now + .seconds(6))
+        }
+        cluster.simulation.run(until: seconds(20))
+        guard case .failed? = Self.commitOutcome(history) else { Issue.record("the commit succeeded"); return }
+        #expect(cluster.observer.count(.twoPCPrepared) == 1 && cluster.observer.count(.twoPCRollbackPrepared) >= 1,
+                "\(cluster.observer.marks.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" })")
+        let findings = Self.findings(cluster)
+        let rows = try Self.rows(cluster, "t") + Self.rows(cluster, "_vt_redo_state") + Self.rows(cluster, "_vt_dt_state")
+        #expect(findings.isEmpty && rows == 0, "\(findings)")
+    }
 }

@@ -49,6 +49,9 @@ final class VTTablet: SimProcess {
     /// Vitess's dba pool: they may write while the node is read-only.
     var freeDBAConnections: [Int] = []
     var prepared: PreparedPool
+    /// DTIDs whose Prepare is still writing the redo log, with the calls for them that came
+    /// meanwhile (they run once it is written or has failed).
+    var preparing: [String: [(ProcessContext<ClusterMessage>) -> Void]] = [:]
     /// The redo log must be replayed before the next time this tablet accepts writes (it
     /// started, or its node restarted and lost the prepared transactions).
     var redoPending = true

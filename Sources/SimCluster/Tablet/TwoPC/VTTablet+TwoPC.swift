@@ -20,6 +20,15 @@ extension VTTablet {
                 "VT10002: atomic distributed transaction not allowed: two-pc is enabled, but semi-sync is not (\(configuration.keyspace)/\(configuration.shard))")), context)
         }
         let now = Int64(context.now.nanoseconds)
+        let pendingDTID: String? = switch call {
+        case .commitPrepared(let dtid), .rollbackPrepared(let dtid, _): dtid
+        default: nil
+        }
+        if let dtid = pendingDTID, preparing[dtid] != nil {
+            // The Prepare is still writing the redo log: rolling back now would miss it.
+            preparing[dtid]?.append { [unowned self] context in self.serveTwoPC(call, id: id, from: client, context) }
+            return
+        }
         switch call {
         case .createTransaction(let dtid, let participants):
             var statements: [(String, [SQLValue])] = [(TwoPCSidecar.insertState, [.text(dtid), .integer(Int64(DistributedTransactionState.prepare.rawValue)), .integer(now)])]
@@ -97,6 +106,11 @@ extension VTTablet {
             return reply(.failure(TabletError(error == .duplicate ? .alreadyExists : .resourceExhausted, message)), context)
         }
         transactions[transactionID] = nil
+        preparing[dtid] = []
+        let reply: (Result<TwoPCAnswer, TabletError>, ProcessContext<ClusterMessage>) -> Void = { [unowned self] result, context in
+            reply(result, context)
+            for waiting in self.preparing.removeValue(forKey: dtid) ?? [] { waiting(context) }
+        }
         var statements: [(String, [SQLValue])] = [(TwoPCSidecar.insertRedoState, [.text(dtid), .integer(TwoPCSidecar.redoPrepared), .integer(now)])]
         for (i, sql) in transaction.statements.enumerated() {
             statements.append((TwoPCSidecar.insertRedoStatement, [.text(dtid), .integer(Int64(i + 1)), .text(sql)]))
