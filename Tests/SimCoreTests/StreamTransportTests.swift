@@ -66,6 +66,22 @@ import Testing
         #expect(log.received.allSatisfy { $0.time.nanoseconds > 1_000_000_000 })
     }
 
+    /// Messages sent in the same instant and cut in flight keep their order (a transaction's
+    /// BEGIN must not arrive after its first statement).
+    @Test func messagesSentTogetherAndCutInFlightKeepTheirOrder() {
+        let simulation = makeSimulation(link: stream(.fixed(.milliseconds(10))))
+        let log = Log()
+        let a = simulation.addProcess(named: "a") { Recorder(log: Log()) }
+        let b = simulation.addProcess(named: "b") { Recorder(log: log) }
+        simulation.schedule(at: .zero) {
+            for i in 1...4 { simulation.send(.value(i), from: a, to: b) }
+        }
+        simulation.schedule(.partition(name: "p", sideA: [a], sideB: [b], oneWay: false), at: SimTime(nanoseconds: 5_000_000))
+        simulation.schedule(.heal(name: "p"), at: SimTime(nanoseconds: 1_000_000_000))
+        simulation.run()
+        #expect(log.values == [1, 2, 3, 4])
+    }
+
     @Test func heldMessagesOfARestartedSenderAreGone() {
         let simulation = makeSimulation(link: stream(.fixed(.milliseconds(1))))
         let log = Log()

@@ -145,7 +145,15 @@ extension ScenarioLoader {
     }
 
     static func parseRandomFaults(_ value: YAMLValue, names: Set<String>) throws -> RandomFaultSpec {
-        let f = try value.fields(allowed: ["swarm", "kinds", "targets", "start"])
+        let f = try value.fields(allowed: ["swarm", "kinds", "targets", "start", "twopc_points"])
+        var twoPCPoints: RandomTwoPCPoints?
+        if let t = f["twopc_points"] {
+            let tf = try t.fields(allowed: ["every", "stall"])
+            let everyValue = try tf.required("every")
+            let every = try everyValue.duration()
+            guard every.nanoseconds > 0 else { throw everyValue.error("'every' must be longer than 0s") }
+            twoPCPoints = RandomTwoPCPoints(every: every, stall: try tf["stall"]?.probability() ?? 0.25)
+        }
         var mix: RandomFaultSpec.Mix
         switch (f["swarm"], f["kinds"]) {
         case (let swarm?, nil):
@@ -169,7 +177,8 @@ extension ScenarioLoader {
         case (_?, _?):
             throw value.error("'random_faults' takes either 'swarm' or 'kinds', not both")
         case (nil, nil):
-            throw value.error("'random_faults' needs 'swarm: true' or 'kinds'")
+            guard twoPCPoints != nil else { throw value.error("'random_faults' needs 'swarm: true', 'kinds' or 'twopc_points'") }
+            mix = .explicit(FaultMix())
         }
         var targets: [String]?
         if let t = f["targets"] {
@@ -179,7 +188,7 @@ extension ScenarioLoader {
                 return name
             }
         }
-        return RandomFaultSpec(mix: mix, targets: targets, start: try f["start"]?.duration() ?? .zero)
+        return RandomFaultSpec(mix: mix, targets: targets, start: try f["start"]?.duration() ?? .zero, twoPCPoints: twoPCPoints)
     }
 
     static func faultKind(_ value: YAMLValue) throws -> FaultKind {

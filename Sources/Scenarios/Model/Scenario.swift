@@ -152,6 +152,17 @@ public struct RandomFaultSpec: Sendable {
     /// The processes faults may hit (all when nil).
     public var targets: [String]?
     public var start: SimDuration
+    /// (cluster) 2PC fault points armed at random.
+    public var twoPCPoints: RandomTwoPCPoints?
+}
+
+/// 2PC fault points armed at random times: each arming picks a point (and a shard for the
+/// per-shard ones) and whether the coordinator fails or stalls there, for one commit.
+public struct RandomTwoPCPoints: Sendable, Equatable {
+    /// The mean time between armings (each gap is drawn between half and one and a half of it).
+    public var every: SimDuration
+    /// The probability that an arming stalls the coordinator rather than fails the commit.
+    public var stall: Double
 }
 
 /// The verdict a scenario expects.

@@ -58,6 +58,9 @@ enum ClusterScenarioRunner {
         let end = SimTime(nanoseconds: scenario.duration.nanoseconds)
         let hosts = cluster.shards.flatMap(\.tablets).flatMap { [$0.tablet, $0.mysqld] }
         FaultScheduling.installRandomFaults(scenario, on: simulation, defaultTargets: hosts, stop: healTime ?? end)
+        if let random = scenario.randomFaults, let points = random.twoPCPoints {
+            Self.armRandomTwoPCPoints(points, cluster: cluster, start: SimTime(nanoseconds: random.start.nanoseconds), stop: healTime ?? end)
+        }
         if let healTime {
             let kept = PermanentFaults(scenario.faults)
             simulation.schedule(at: healTime) { FaultScheduling.healEverything(simulation, keeping: kept) }
@@ -80,6 +83,28 @@ enum ClusterScenarioRunner {
             fingerprint: simulation.fingerprint, events: simulation.eventsProcessed, virtualTime: simulation.now,
             outcome: outcome, checks: checkers.map(\.name), recentEvents: simulation.recentEvents,
             marks: cluster.observer.marks.sorted { $0.key < $1.key }.map { ($0.key.rawValue, $0.value) })
+    }
+
+    /// Arms 2PC fault points at random times until `stop`, from the run's own stream.
+    static func armRandomTwoPCPoints(_ points: RandomTwoPCPoints, cluster: Cluster, start: SimTime, stop: SimTime) {
+        var stream = cluster.simulation.streams.stream("twopc_points")
+        let shards = cluster.shards.map(\.name)
+        let faults = cluster.faultPoints
+        var at = start
+        while true {
+            at = at + stream.duration(in: points.every / 2, points.every + points.every / 2)
+            guard at < stop else { break }
+            let shard = stream.element(of: shards) ?? "0"
+            let point: TwoPCFaultPoint = switch stream.int(in: 0..<5) {
+            case 0: .transactionCreated
+            case 1: .prepare(shard: shard)
+            case 2: .allPrepared
+            case 3: .metadataManagerCommitted
+            default: .commitPrepared(shard: shard)
+            }
+            let action: TwoPCFaultAction = stream.chance(points.stall) ? .stall : .fail
+            cluster.simulation.schedule(at: at) { faults.arm(point, action: action) }
+        }
     }
 
     /// A violation for every mechanism the scenario says it exercises that never ran: such a run

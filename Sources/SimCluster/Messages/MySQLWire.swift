@@ -3,8 +3,12 @@ import SimCore
 /// What a tablet (or VTOrc, through its tablet) can ask of its MySQL node besides queries.
 public enum MySQLAdminCommand: Sendable, Equatable {
     case status
-    /// `super_read_only` on or off; going read-write names the primary term that starts.
+    /// `read_only` on, or off (with `super_read_only`); going read-write names the primary term
+    /// that starts.
     case setReadOnly(Bool, term: SimTime?)
+    /// `super_read_only` on (a demotion: not even privileged sessions write) or off (a promotion
+    /// replaying prepared transactions while the node is still read-only).
+    case setSuperReadOnly(Bool)
     /// Semi-sync as primary (wait for acks) and as replica (send acks).
     case setSemiSync(primary: Bool, replica: Bool)
     /// Replicate from the MySQL node called `source` (CHANGE MASTER TO ...; START SLAVE).

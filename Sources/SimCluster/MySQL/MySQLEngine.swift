@@ -33,6 +33,10 @@ public final class MySQLEngine {
     var locks = LockManager()
     /// MySQL's `super_read_only`: client writes are refused (replication and DBA sessions write).
     public var readOnly = true
+    /// `super_read_only`: not even privileged sessions may write. A demotion sets it, so that
+    /// nothing the old primary's tablet still has in flight commits there; going read-write
+    /// clears it.
+    public var superReadOnly = false
     /// Commits wait for a replica's acknowledgement before they become visible (set with
     /// `setSemiSync`).
     public private(set) var semiSyncPrimary = false
@@ -368,7 +372,7 @@ public final class MySQLEngine {
     // MARK: Writes
 
     func write(_ statement: SQLStatement, bindings: [SQLValue], session: MySQLSession, token: Int) -> Outcome {
-        if readOnly && !session.privileged && !bootstrapping { return .done(.failure(.readOnly)) }
+        if readOnly && (!session.privileged || superReadOnly) && !bootstrapping { return .done(.failure(.readOnly)) }
         let translation: Translation
         do {
             translation = try translate(statement, session: session)
@@ -736,7 +740,7 @@ public final class MySQLEngine {
     }
 
     func ddl(_ statement: SQLStatement, session: MySQLSession, token: Int) -> Outcome {
-        if readOnly && !session.privileged && !bootstrapping { return .done(.failure(.readOnly)) }
+        if readOnly && (!session.privileged || superReadOnly) && !bootstrapping { return .done(.failure(.readOnly)) }
         // A schema change commits the open transaction first, as MySQL does.
         if session.inTransaction && !session.changes.isEmpty {
             if case .done(.failure(let error)) = commit(session, token: token) { return .done(.failure(error)) }

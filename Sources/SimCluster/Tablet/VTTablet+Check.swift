@@ -55,6 +55,7 @@ extension VTTablet {
             rollbackAll(context)
             releasePreparedForDemotion(context)
             admin(.setReadOnly(true, term: nil), context) { [unowned self] _, context in
+                self.admin(.setSuperReadOnly(true), context) { _, _ in }
                 self.rejoin(primary, context)
             }
             return

@@ -91,6 +91,8 @@ extension VTTablet {
         let waiters = demotionWaiters
         demotionWaiters = []
         admin(.setReadOnly(true, term: nil), context) { [unowned self] _, context in
+            // super_read_only too: the tablet's own writes still in flight must not commit here.
+            self.admin(.setSuperReadOnly(true), context) { _, _ in }
             self.admin(.setSemiSync(primary: false, replica: false), context) { [unowned self] _, context in
                 self.admin(.status, context) { [unowned self] answer, context in
                     var mysql: MySQLStatus?
@@ -122,6 +124,10 @@ extension VTTablet {
                             self.admin(.setReadOnly(false, term: newTerm), context) { [unowned self] answer, context in
                                 guard answer == .done else { return then(false, status, context) }
                                 self.term = newTerm
+                                // Transaction ids (and the DTIDs made of them) never repeat on a
+                                // shard: a new primary starts above any id an earlier one could
+                                // have handed out (Vitess starts them from the clock).
+                                self.lastTransactionID = max(self.lastTransactionID, Int(context.now.nanoseconds / 1_000) * 10 + 1)
                                 self.writable = true
                                 self.demoting = false
                                 self.setType(.primary, context)

@@ -55,6 +55,8 @@ final class VTTablet: SimProcess {
     /// The redo log must be replayed before the next time this tablet accepts writes (it
     /// started, or its node restarted and lost the prepared transactions).
     var redoPending = true
+    /// A redo replay is running.
+    var replaying = false
     /// The last unresolved-transaction count of the watcher (metadata manager side).
     var unresolvedTransactions = false
 

@@ -24,10 +24,11 @@
     @usableFromInline func isHolding(from: ProcessID, to: ProcessID) -> Bool { links[NetworkState.key(from, to)] != nil }
 
     /// Keeps a message: one just sent goes last; one cut while in flight goes before those
-    /// sent after it (the link stays FIFO).
+    /// sent after it (the link stays FIFO). In-flight messages are cut in their delivery order,
+    /// so one sent in the same instant as a held one goes after it.
     @usableFromInline mutating func hold(_ held: Held, from: ProcessID, to: ProcessID, inFlight: Bool) {
         let key = NetworkState.key(from, to)
-        guard inFlight, let queue = links[key], let index = queue.firstIndex(where: { $0.sentAt >= held.sentAt }) else {
+        guard inFlight, let queue = links[key], let index = queue.firstIndex(where: { $0.sentAt > held.sentAt }) else {
             links[key, default: []].append(held)
             return
         }

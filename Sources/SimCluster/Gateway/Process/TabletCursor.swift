@@ -31,7 +31,8 @@ final class TabletCursor: VCursor {
     var buffer: FailoverBuffer?
 
     enum Call {
-        case query(batch: Int, index: Int, shard: String)
+        /// A query sent to the tablet `alias`.
+        case query(batch: Int, index: Int, shard: String, alias: String)
         case topo(shard: String)
         case tablets(key: String)
         case listing(Int)
@@ -99,7 +100,7 @@ final class TabletCursor: VCursor {
             lookUpPrimary(key, keyspace: query.keyspace, shard: query.shard, waiting: (batch, index))
             return
         }
-        let id = calls.start(.query(batch: batch, index: index, shard: key), timeout: callTimeout, context)
+        let id = calls.start(.query(batch: batch, index: index, shard: key, alias: alias), timeout: callTimeout, context)
         let target = Target(keyspace: query.keyspace, shard: query.shard, type: .primary)
         let request: TabletRequest = switch query.transaction {
         case .none: .execute(target: target, sql: query.sql, bindings: [], transactionID: nil)
@@ -153,7 +154,7 @@ final class TabletCursor: VCursor {
         }
         let alias = healthy[context.random { Int($0.next() % UInt64(healthy.count)) }]
         guard let tablet = context.process(named: alias) else { return }
-        let id = calls.start(.query(batch: batch, index: index, shard: key), timeout: callTimeout, context)
+        let id = calls.start(.query(batch: batch, index: index, shard: key, alias: alias), timeout: callTimeout, context)
         let target = Target(keyspace: query.keyspace, shard: query.shard, type: query.tabletType)
         context.send(.tabletRequest(id: id, request: .execute(target: target, sql: query.sql, bindings: [], transactionID: nil)), to: tablet)
     }
@@ -176,7 +177,7 @@ final class TabletCursor: VCursor {
         guard let context else { return false }
         switch message {
         case .tabletReply(let id, let reply):
-            guard case .query(let batch, let index, let key)? = calls.finish(id, context) else { return true }
+            guard case .query(let batch, let index, let key, let answering)? = calls.finish(id, context) else { return true }
             switch reply {
             case .result(var result, let transactionID):
                 // A commit the primary acknowledged to the gateway must survive (durability).
@@ -188,14 +189,14 @@ final class TabletCursor: VCursor {
                 result.twoPC = answer
                 complete(batch, index, .success(result))
             case .failed(let error):
-                let failedPrimary = primaries[key]
-                // A tablet that is no longer the primary (or gone) is looked up again next time.
-                if error.mysql == nil || error.code == .unavailable || error.code == .failedPrecondition {
+                // A tablet that is no longer the primary (or gone) is looked up again next time
+                // (unless another one is known already).
+                if (error.mysql == nil || error.code == .unavailable || error.code == .failedPrecondition) && (primaries[key] ?? answering) == answering {
                     primaries[key] = nil
                     servingTablets[key] = nil
                 }
-                if retryOnServingPrimary(batch, index, key: key, error: error, failedPrimary: failedPrimary) { return true }
-                if bufferDuringFailover(batch, index, key: key, error: error, failedPrimary: failedPrimary) { return true }
+                if retryOnServingPrimary(batch, index, key: key, error: error, failedPrimary: answering) { return true }
+                if bufferDuringFailover(batch, index, key: key, error: error, failedPrimary: answering) { return true }
                 complete(batch, index, .failure(error.mysql ?? MySQLError(code: 1105, sqlState: "HY000", message: "vttablet: \(error.description)")))
             }
         case .topoReply(let id, let reply) where { if case .listing? = calls.peek(id) { true } else { false } }():
@@ -262,7 +263,7 @@ final class TabletCursor: VCursor {
                 fail(key, MySQLError(code: 1105, sqlState: "HY000", message: "topology service unreachable"))
             case .listing(let n)?:
                 listings.removeValue(forKey: n)?(.failure(MySQLError(code: 1105, sqlState: "HY000", message: "topology service unreachable")))
-            case .query(let batch, let index, let key)?:
+            case .query(let batch, let index, let key, _)?:
                 primaries[key] = nil
                 servingTablets[key] = nil
                 complete(batch, index, .failure(MySQLError(code: 1105, sqlState: "HY000", message: "vttablet: deadline exceeded")))

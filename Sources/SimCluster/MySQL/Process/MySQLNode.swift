@@ -353,8 +353,11 @@ final class MySQLNode: SimProcess {
             var s = status
             if replicating && !storage.relayLog.isEmpty { s.lag = context.now - (storage.relayLog.first?.committedAt ?? context.now) }
             reply = .status(s)
+        case .setSuperReadOnly(let on):
+            engine.superReadOnly = on
         case .setReadOnly(let readOnly, let term):
             engine.readOnly = readOnly
+            if !readOnly { engine.superReadOnly = false }
             primaryTerm = readOnly ? nil : term
             context.trace(state: readOnly ? "read_only" : "read_write")
         case .setSemiSync(let primary, let replica):

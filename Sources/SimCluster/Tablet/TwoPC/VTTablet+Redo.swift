@@ -13,6 +13,18 @@ extension VTTablet {
             redoPending = false
             return then(context)
         }
+        // super_read_only off, read_only still on: only the tablet's own sessions may write.
+        admin(.setSuperReadOnly(false), context) { [unowned self] _, context in
+            self.replayRedo(context, then: then)
+        }
+    }
+
+    private func replayRedo(_ context: ProcessContext<ClusterMessage>, then outerThen: @escaping (ProcessContext<ClusterMessage>) -> Void) {
+        replaying = true
+        let then: (ProcessContext<ClusterMessage>) -> Void = { [unowned self] context in
+            self.replaying = false
+            outerThen(context)
+        }
         withDBAConnection(context, then: { [unowned self] (result: Result<[QueryResult], MySQLError>, context) in
             guard case .success(let results) = result else {
                 context.trace(state: "redo_read_failed")
@@ -84,6 +96,10 @@ extension VTTablet {
         guard type == .primary, serving, twoPCAllowed, let age = configuration.twoPCAbandonAge else {
             unresolvedTransactions = false
             return
+        }
+        if redoPending && !replaying {
+            // A replay that failed (the node did not answer) is tried again.
+            redoPreparedTransactions(context) { _ in }
         }
         let before = Int64(context.now.nanoseconds) - age.nanoseconds
         withDBAConnection(context, then: { [unowned self] (result: Result<QueryResult, MySQLError>, context) in

@@ -29,6 +29,11 @@ extension VTTablet {
             preparing[dtid]?.append { [unowned self] context in self.serveTwoPC(call, id: id, from: client, context) }
             return
         }
+        if pendingDTID != nil && redoPending {
+            // The prepared pool is being restored from the redo log: a DTID missing from it may
+            // still come back, so neither "already committed" nor a rollback can be answered yet.
+            return reply(.failure(TabletError(.unavailable, "prepared transactions of \(configuration.alias) are being restored from the redo log")), context)
+        }
         switch call {
         case .createTransaction(let dtid, let participants):
             var statements: [(String, [SQLValue])] = [(TwoPCSidecar.insertState, [.text(dtid), .integer(Int64(DistributedTransactionState.prepare.rawValue)), .integer(now)])]
@@ -207,10 +212,14 @@ extension VTTablet {
                 self.release(connection, transaction: true, context)
                 reply(.success(.done), context)
             case .failure(let error) where error.code == 2006 || error.code == 2013 || error.code == 1317:
-                // Retryable: the node went away; the redo log is still there and is replayed.
+                // Retryable: the connection is gone and the node rolled the prepared transaction
+                // back, but its redo log is still there: prepare it again from there (until
+                // then a CommitPrepared is answered "try again", never "already committed").
                 self.prepared.forget(dtid)
                 self.close(connection, context)
                 self.release(connection, transaction: true, context)
+                self.redoPending = true
+                self.redoPreparedTransactions(context) { _ in }
                 reply(.failure(TabletError(mysql: error)), context)
             case .failure(let error):
                 // Not retryable: the transaction is marked failed for an operator.
