@@ -14,8 +14,7 @@ extension VTTablet {
                 return
             }
             self.mysqlHealthy = true
-            if let previous = self.lastStatus, previous.startedAt != status.startedAt { self.mysqlRestarted(context) }
-            self.lastStatus = status
+            self.note(status, context)
             if self.type == .primary && !self.demoting {
                 // A node that restarted comes back read-only; VTOrc makes it writable again.
                 self.writable = !status.readOnly
@@ -28,6 +27,14 @@ extension VTTablet {
             self.reconcile(with: record, context)
         }
         broadcastHealth(context)
+    }
+
+    /// Takes in a status of the node: a new start time means it restarted since the last one,
+    /// and everything the tablet had open on it is gone (noticed at the first status seen, so
+    /// before anything the tablet does on the new incarnation).
+    func note(_ status: MySQLStatus, _ context: ProcessContext<ClusterMessage>) {
+        if let previous = lastStatus, previous.startedAt != status.startedAt { mysqlRestarted(context) }
+        lastStatus = status
     }
 
     func reconcile(with record: ShardRecord, _ context: ProcessContext<ClusterMessage>) {

@@ -12,7 +12,10 @@ extension VTTablet {
         case .status:
             admin(.status, context) { [unowned self] answer, context in
                 var mysql: MySQLStatus?
-                if case .status(let status)? = answer { mysql = status }
+                if case .status(let status)? = answer {
+                    mysql = status
+                    self.note(status, context)
+                }
                 reply(.status(self.status(mysql)), context)
             }
         case .demotePrimary:
@@ -27,9 +30,14 @@ extension VTTablet {
             finishDemotionIfDrained(context)
         case .undoDemotePrimary:
             guard type == .primary else { return reply(.failed("\(configuration.alias) is not the primary"), context) }
-            admin(.setSemiSync(primary: semiSync, replica: false), context) { [unowned self] _, context in
+            // A restarted node must be noticed first: what was open on it is gone.
+            admin(.status, context) { [unowned self] answer, context in
+              guard case .status(let status)? = answer else { return reply(.failed("MySQL node not reachable"), context) }
+              self.note(status, context)
+              self.admin(.setSemiSync(primary: semiSync, replica: false), context) { [unowned self] _, context in
                 // Prepared transactions come back from the redo log before writes do.
-                self.redoPreparedTransactions(context) { [unowned self] context in
+                self.redoPreparedTransactions(context) { [unowned self] replayed, context in
+                    guard replayed else { return reply(.failed("the redo log of prepared transactions could not be read"), context) }
                     self.admin(.setReadOnly(false, term: self.term), context) { [unowned self] answer, context in
                         guard answer == .done else { return reply(.failed("MySQL node did not become writable"), context) }
                         self.demoting = false
@@ -39,6 +47,7 @@ extension VTTablet {
                         reply(.done, context)
                     }
                 }
+              }
             }
         case .promoteReplica(let newTerm):
             promote(term: newTerm, context) { [unowned self] ok, mysql, context in
@@ -115,12 +124,14 @@ extension VTTablet {
             guard answer != nil else { return then(false, nil, context) }
             self.admin(.status, context) { [unowned self] answer, context in
                 guard case .status(let status)? = answer else { return then(false, nil, context) }
+                self.note(status, context)
                 // Never accept writes with received but unapplied transactions (ERS rule).
                 self.admin(.waitForPosition(status.retrieved, timeout: .seconds(10)), context, timeout: .seconds(11)) { [unowned self] answer, context in
                     guard answer == .done else { return then(false, status, context) }
                     self.admin(.resetReplication, context) { [unowned self] _, context in
                         self.admin(.setSemiSync(primary: semiSync, replica: false), context) { [unowned self] _, context in
-                          self.redoPreparedTransactions(context) { [unowned self] context in
+                          self.redoPreparedTransactions(context) { [unowned self] replayed, context in
+                            guard replayed else { return then(false, status, context) }
                             self.admin(.setReadOnly(false, term: newTerm), context) { [unowned self] answer, context in
                                 guard answer == .done else { return then(false, status, context) }
                                 self.term = newTerm

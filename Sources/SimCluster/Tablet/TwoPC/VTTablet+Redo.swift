@@ -6,12 +6,13 @@ extension VTTablet {
     /// is not prepared here: run before the tablet accepts writes (promotion, undoing a
     /// demotion, after a restart), on dba connections that may write while the node is still
     /// read-only (Vitess's `prepareFromRedo`). A statement that fails marks its transaction
-    /// failed; the tablet opens for writes anyway (Vitess chooses availability).
-    func redoPreparedTransactions(_ context: ProcessContext<ClusterMessage>, then: @escaping (ProcessContext<ClusterMessage>) -> Void) {
-        guard configuration.twoPCAbandonAge != nil else { return then(context) }
+    /// failed; the tablet opens for writes anyway (Vitess chooses availability). `then` gets
+    /// false when the redo log could not be read at all: the tablet must not open for writes.
+    func redoPreparedTransactions(_ context: ProcessContext<ClusterMessage>, then: @escaping (Bool, ProcessContext<ClusterMessage>) -> Void) {
+        guard configuration.twoPCAbandonAge != nil else { return then(true, context) }
         if configuration.mutants.contains(.promotionSkipsRedo) {
             redoPending = false
-            return then(context)
+            return then(true, context)
         }
         // super_read_only off, read_only still on: only the tablet's own sessions may write.
         admin(.setSuperReadOnly(false), context) { [unowned self] _, context in
@@ -19,16 +20,16 @@ extension VTTablet {
         }
     }
 
-    private func replayRedo(_ context: ProcessContext<ClusterMessage>, then outerThen: @escaping (ProcessContext<ClusterMessage>) -> Void) {
+    private func replayRedo(_ context: ProcessContext<ClusterMessage>, then outerThen: @escaping (Bool, ProcessContext<ClusterMessage>) -> Void) {
         replaying = true
-        let then: (ProcessContext<ClusterMessage>) -> Void = { [unowned self] context in
+        let then: (Bool, ProcessContext<ClusterMessage>) -> Void = { [unowned self] ok, context in
             self.replaying = false
-            outerThen(context)
+            outerThen(ok, context)
         }
         withDBAConnection(context, then: { [unowned self] (result: Result<[QueryResult], MySQLError>, context) in
             guard case .success(let results) = result else {
                 context.trace(state: "redo_read_failed")
-                return then(context)
+                return then(false, context)
             }
             var statements: [String: [String]] = [:]
             for row in results[1].rows { statements[row[0].description, default: []].append(row[1].description) }
@@ -45,7 +46,7 @@ extension VTTablet {
                         fields.add("prepared", String(replayed))
                         context.trace(state: "redo_replayed", fields)
                     }
-                    return then(context)
+                    return then(true, context)
                 }
                 let record = records[i]
                 guard self.prepared.entry(record.dtid) == nil else { return step(i + 1, context) }
@@ -58,7 +59,7 @@ extension VTTablet {
                     return step(i + 1, context)
                 }
                 let redo = statements[record.dtid] ?? []
-                self.runInternal([("BEGIN", [])] + redo.map { ($0, []) }, on: connection, context) { [unowned self] result, context in
+                self.runInternal([("BEGIN", [])] + redo.map { ($0, []) }, on: connection, reconnecting: true, context) { [unowned self] result, context in
                     switch result {
                     case .success:
                         try? self.prepared.put(PreparedPool.Transaction(connection: connection, statements: redo, transactionID: 0), dtid: record.dtid)
@@ -74,7 +75,7 @@ extension VTTablet {
             }
             step(0, context)
         }) { [unowned self] connection, context, finish in
-            self.runInternal([(TwoPCSidecar.readRedoStates, []), (TwoPCSidecar.readRedoStatements, [])], on: connection, context, then: finish)
+            self.runInternal([(TwoPCSidecar.readRedoStates, []), (TwoPCSidecar.readRedoStatements, [])], on: connection, reconnecting: true, context, then: finish)
         }
     }
 
@@ -99,7 +100,7 @@ extension VTTablet {
         }
         if redoPending && !replaying {
             // A replay that failed (the node did not answer) is tried again.
-            redoPreparedTransactions(context) { _ in }
+            redoPreparedTransactions(context) { _, _ in }
         }
         let before = Int64(context.now.nanoseconds) - age.nanoseconds
         withDBAConnection(context, then: { [unowned self] (result: Result<QueryResult, MySQLError>, context) in
@@ -111,7 +112,7 @@ extension VTTablet {
                 self.broadcastHealth(context)
             }
         }) { [unowned self] connection, context, finish in
-            self.runInternal(TwoPCSidecar.countUnresolved, [.integer(before)], on: connection, context, then: finish)
+            self.runInternal(TwoPCSidecar.countUnresolved, [.integer(before)], on: connection, reconnecting: true, context, then: finish)
         }
     }
 }

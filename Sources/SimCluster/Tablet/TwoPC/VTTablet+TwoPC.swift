@@ -75,13 +75,14 @@ extension VTTablet {
                     return .transactions([Self.metadata(dtid: dtid, state: row[0], time: row[1], participants: results[1].rows)])
                 }, context)
             }) { [unowned self] connection, context, finish in
-                self.runInternal([(TwoPCSidecar.readState, [.text(dtid)]), (TwoPCSidecar.readParticipants, [.text(dtid)])], on: connection, context, then: finish)
+                self.runInternal([(TwoPCSidecar.readState, [.text(dtid)]), (TwoPCSidecar.readParticipants, [.text(dtid)])], on: connection,
+                                 reconnecting: true, context, then: finish)
             }
         case .unresolvedTransactions(let age):
             withDBAConnection(context, then: { (result: Result<QueryResult, MySQLError>, context) in
                 reply(result.mapError(mysqlFailure).map { .transactions(Self.unresolved(from: $0.rows)) }, context)
             }) { [unowned self] connection, context, finish in
-                self.runInternal(TwoPCSidecar.readUnresolved, [.integer(now - age.nanoseconds)], on: connection, context, then: finish)
+                self.runInternal(TwoPCSidecar.readUnresolved, [.integer(now - age.nanoseconds)], on: connection, reconnecting: true, context, then: finish)
             }
         }
     }
@@ -219,7 +220,7 @@ extension VTTablet {
                 self.close(connection, context)
                 self.release(connection, transaction: true, context)
                 self.redoPending = true
-                self.redoPreparedTransactions(context) { _ in }
+                self.redoPreparedTransactions(context) { _, _ in }
                 reply(.failure(TabletError(mysql: error)), context)
             case .failure(let error):
                 // Not retryable: the transaction is marked failed for an operator.
