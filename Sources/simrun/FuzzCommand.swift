@@ -1,0 +1,239 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Scenarios
+import SimCore
+import Synchronization
+
+/// `simrun fuzz FILE --seeds A..B`: runs a scenario over many seeds (each seed draws its own random
+/// faults, and a swarm scenario its own fault mix), in parallel across seeds, and reports every
+/// seed whose verdict is not the expected one with a scenario file that replays it exactly.
+struct FuzzCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fuzz",
+        abstract: "Run a scenario over a range of seeds; write a replayable scenario file for each failing seed.",
+        discussion: """
+            Each seed is an independent run; --jobs runs that many at once (runs never share \
+            state). --shard i/n keeps every n-th seed of the range from the i-th (0-based), so \
+            that machines can split one sweep. Exit status 1 when any seed's verdict differs from \
+            the expected one.
+            """)
+
+    @Argument(help: "The scenario file (YAML).")
+    var file: String
+
+    @Option(help: "The seeds, inclusive: A..B.")
+    var seeds: SeedRange
+
+    @Option(help: "Runs at once (default: the machine's cores).")
+    var jobs: Int?
+
+    @Option(help: "This job's part of the seeds: i/n.")
+    var shard: FuzzShard = FuzzShard(index: 0, count: 1)
+
+    @Option(help: "Where to write a scenario file for each failing seed.")
+    var out: String = "fuzz-failures"
+
+    @Option(help: "Write the results as JSON to this file.")
+    var json: String?
+
+    @Option(help: "Write the results as JUnit XML to this file.")
+    var junit: String?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        let scenario = try ScenarioLoader.load(path: file)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let mine = seeds.values.enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element)
+        let workers = min(max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount), max(1, mine.count))
+        let started = Date()
+        let progress = FuzzProgress(total: mine.count, live: isatty(1) != 0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let (index, seed) = progress.next(mine) {
+                let report = ScenarioRunner.run(scenario, seed: seed, sink: nil)
+                progress.finished(index, FuzzResult(report))
+            }
+        }
+        progress.end()
+        let results = progress.results
+        let seconds = Date().timeIntervalSince(started)
+        var failures: [(FuzzResult, String)] = []
+        for result in results where !result.asExpected {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let path = (out as NSString).appendingPathComponent("\(scenario.name)-seed-\(result.seed).yaml")
+            try Self.withSeed(text, result.seed).write(toFile: path, atomically: true, encoding: .utf8)
+            failures.append((result, path))
+        }
+        print("fuzz \(scenario.name): \(results.count) seeds (\(seeds)\(shard.count > 1 ? ", shard \(shard)" : "")) in \(fixed(seconds, 1)) s, "
+              + "\(fixed(Double(results.count) / max(seconds, 1e-9), 1)) seeds/s with \(workers) jobs")
+        print("\(results.count - failures.count) as expected, \(failures.count) not")
+        for (result, path) in failures {
+            print("  seed \(result.seed): \(result.verdict) (expected \(result.expected))  replay: simrun run \(shellQuoted(path))")
+        }
+        if let json { try Self.json(results, scenario: scenario.name, failures: failures, seconds: seconds).write(toFile: json, atomically: true, encoding: .utf8) }
+        if let junit { try Self.junit(results, scenario: scenario.name, seconds: seconds).write(toFile: junit, atomically: true, encoding: .utf8) }
+        if !failures.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The scenario text with its `seed:` line set to `seed` (added when it has none), so that the
+    /// file replays this run.
+    static func withSeed(_ text: String, _ seed: UInt64) -> String {
+        var lines = text.components(separatedBy: "\n")
+        if let i = lines.firstIndex(where: { $0.hasPrefix("seed:") }) {
+            lines[i] = "seed: \(seed)"
+        } else {
+            let at = lines.firstIndex { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? 0
+            lines.insert("seed: \(seed)", at: at)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ results: [FuzzResult], scenario: String, failures: [(FuzzResult, String)], seconds: Double) -> String {
+        var object = JSONObject()
+        object.add("scenario", scenario)
+        object.add("seeds", results.count)
+        object.add("as_expected", results.filter(\.asExpected).count)
+        object.add("seconds", seconds)
+        let runs = results.map { r -> String in
+            var item = JSONObject()
+            item.add("seed", r.seed)
+            item.add("verdict", r.verdict)
+            item.add("expected", r.expected)
+            item.add("as_expected", r.asExpected)
+            item.add("fingerprint", r.fingerprint)
+            item.add("events", r.events)
+            if let path = failures.first(where: { $0.0.seed == r.seed })?.1 { item.add("replay", "simrun run \(shellQuoted(path))") }
+            return item.text
+        }
+        object.add("runs", json: "[" + runs.joined(separator: ",") + "]")
+        return object.text + "\n"
+    }
+
+    static func junit(_ results: [FuzzResult], scenario: String, seconds: Double) -> String {
+        func escaped(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                     "<testsuite name=\"\(escaped(scenario))\" tests=\"\(results.count)\" failures=\"\(results.filter { !$0.asExpected }.count)\" time=\"\(fixed(seconds, 3))\">"]
+        for r in results {
+            lines.append("  <testcase classname=\"\(escaped(scenario))\" name=\"seed \(r.seed)\">")
+            if !r.asExpected {
+                lines.append("    <failure message=\"\(escaped("\(r.verdict) (expected \(r.expected))"))\"/>")
+            }
+            lines.append("  </testcase>")
+        }
+        lines.append("</testsuite>")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// What the fuzzer keeps of one seed's run.
+struct FuzzResult: Sendable {
+    let seed: UInt64
+    let verdict: String
+    let expected: String
+    let asExpected: Bool
+    let fingerprint: String
+    let events: Int
+
+    init(_ report: RunReport) {
+        seed = report.seed
+        verdict = report.verdict.description
+        expected = report.expected.description
+        asExpected = report.asExpected
+        fingerprint = formatFingerprint(report.fingerprint)
+        events = report.events
+    }
+}
+
+/// The seeds still to run and the results so far, shared by the workers; prints progress.
+final class FuzzProgress: Sendable {
+    struct State {
+        var next = 0
+        var results: [Int: FuzzResult] = [:]
+        var failures = 0
+    }
+
+    let total: Int
+    let live: Bool
+    let state = Mutex(State())
+
+    init(total: Int, live: Bool) {
+        self.total = total
+        self.live = live
+    }
+
+    func next(_ seeds: [UInt64]) -> (Int, UInt64)? {
+        state.withLock { s in
+            guard s.next < seeds.count else { return nil }
+            defer { s.next += 1 }
+            return (s.next, seeds[s.next])
+        }
+    }
+
+    func finished(_ index: Int, _ result: FuzzResult) {
+        let (done, failures) = state.withLock { s in
+            s.results[index] = result
+            if !result.asExpected { s.failures += 1 }
+            return (s.results.count, s.failures)
+        }
+        // A bar on a terminal; otherwise a line at every tenth of the way.
+        if live {
+            let width = 30
+            let filled = done * width / max(total, 1)
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) seeds, \(failures) not as expected".utf8))
+        } else if done == total || done % max(1, total / 10) == 0 {
+            FileHandle.standardError.write(Data("\(done)/\(total) seeds, \(failures) not as expected\n".utf8))
+        }
+    }
+
+    func end() {
+        if live { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    /// The results in seed order.
+    var results: [FuzzResult] {
+        state.withLock { s in s.results.keys.sorted().map { s.results[$0]! } }
+    }
+}
+
+/// `A..B`: an inclusive range of seeds.
+struct SeedRange: ExpressibleByArgument, CustomStringConvertible {
+    let first: UInt64
+    let last: UInt64
+
+    init?(argument: String) {
+        let parts = argument.components(separatedBy: "..")
+        guard parts.count == 2, let a = UInt64(parts[0]), let b = UInt64(parts[1]), a <= b else { return nil }
+        first = a
+        last = b
+    }
+
+    var values: [UInt64] { Array(first...last) }
+    var description: String { "\(first)..\(last)" }
+}
+
+/// `i/n`: the i-th (0-based) of n parts.
+struct FuzzShard: ExpressibleByArgument, CustomStringConvertible {
+    let index: Int
+    let count: Int
+
+    init(index: Int, count: Int) {
+        self.index = index
+        self.count = count
+    }
+
+    init?(argument: String) {
+        let parts = argument.components(separatedBy: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n > 0, i >= 0, i < n else { return nil }
+        index = i
+        count = n
+    }
+
+    var description: String { "\(index)/\(count)" }
+}
