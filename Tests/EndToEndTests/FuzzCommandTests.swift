@@ -62,4 +62,19 @@ import Testing
         #expect(try Simrun.run(["fuzz", "scenarios/kernel-swarm.yaml", "--seeds", "1..3", "--shard", "2/2"]).status == 2)
         #expect(try Simrun.run(["fuzz", "scenarios/kernel-swarm.yaml", "--seeds", "1..3", "--jobs", "0"]).status == 2)
     }
+
+    @Test func shardsMergeIntoOneSweep() throws {
+        let files = (0..<2).map { Self.temporary("shard-\($0).json") }
+        let merged = Self.temporary("merged.json")
+        defer { for url in files + [merged] { try? FileManager.default.removeItem(at: url) } }
+        for (i, file) in files.enumerated() {
+            let result = try Simrun.run(["fuzz", "scenarios/kernel-swarm.yaml", "--seeds", "1..5", "--shard", "\(i)/2", "--jobs", "1", "--json", file.path])
+            #expect(result.status == 0)
+        }
+        let result = try Simrun.run(["merge", files[0].path, files[1].path, "--json", merged.path])
+        #expect(result.status == 0 && result.stdout.contains("merged 2 files: 5 seeds of kernel-swarm, 5 as expected, 0 not"), "\(result.stdout)")
+        #expect(try Self.results(merged).compactMap { $0["seed"] as? Int } == [1, 2, 3, 4, 5])
+        // The same shard twice is refused: its seeds would count twice.
+        #expect(try Simrun.run(["merge", files[0].path, files[0].path]).status == 2)
+    }
 }
