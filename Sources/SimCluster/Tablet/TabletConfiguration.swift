@@ -29,6 +29,9 @@ public struct TabletConfiguration: Sendable {
     public var twoPCAbandonAge: SimDuration? = .seconds(1)
     /// Test-only faults in the tablet's 2PC code, to prove the checkers catch them.
     public var mutants: TwoPCMutants = []
+    /// How long replication stays stopped after an emergency reparent stopped it, if nothing
+    /// repoints or promotes the tablet (the reparent failed).
+    public var reparentReplicationHold: SimDuration = .seconds(3)
     /// How long an RPC to the MySQL node or the topology may take.
     public var rpcTimeout: SimDuration = .seconds(1)
 

@@ -67,6 +67,11 @@ extension VTTablet {
             }
             return
         }
+        // An emergency reparent stopped replication here to compare positions: restarting it
+        // toward the old primary now would take in what the new primary may not have (errant
+        // transactions). Vitess's replication manager leaves it stopped likewise.
+        if let until = replicationStoppedForReparentUntil, context.now < until { return }
+        replicationStoppedForReparentUntil = nil
         let wantsAcks = configuration.durability == .semiSync && type == .replica
         if !replicationConfigured || lastStatus?.replicationSource != TabletConfiguration.mysqldName(primary)
             || lastStatus?.replicationRunning == false || (lastStatus.map { $0.semiSyncReplica != wantsAcks } ?? false) {
@@ -104,6 +109,12 @@ extension VTTablet {
         manager(primary, .status, context) { [unowned self] reply, context in
             guard case .status(let theirs)? = reply, let theirExecuted = theirs.mysql?.executed,
                   let mine = self.lastStatus?.executed else {
+                self.fencing = false
+                return
+            }
+            // An emergency reparent stopped replication meanwhile: it decides where this tablet
+            // replicates from.
+            if let until = self.replicationStoppedForReparentUntil, context.now < until {
                 self.fencing = false
                 return
             }

@@ -56,6 +56,7 @@ extension VTTablet {
         case .setReplicationSource(let primary):
             repoint(to: primary, context) { ok, context in reply(ok ? .done : .failed("could not replicate from \(primary)"), context) }
         case .stopReplicationAndGetStatus:
+            replicationStoppedForReparentUntil = context.now + configuration.reparentReplicationHold
             admin(.stopReplication, context) { [unowned self] answer, context in
                 guard answer != nil else { return reply(.failed("MySQL node not reachable"), context) }
                 self.admin(.status, context) { [unowned self] answer, context in
@@ -119,6 +120,7 @@ extension VTTablet {
     /// enable semi-sync as the durability policy wants, and accept writes under `term`.
     func promote(term newTerm: SimTime, _ context: ProcessContext<ClusterMessage>,
                  then: @escaping (Bool, MySQLStatus?, ProcessContext<ClusterMessage>) -> Void) {
+        replicationStoppedForReparentUntil = nil
         let semiSync = configuration.durability == .semiSync
         admin(.stopReplication, context) { [unowned self] answer, context in
             guard answer != nil else { return then(false, nil, context) }
@@ -161,6 +163,7 @@ extension VTTablet {
     /// replicating from the primary's node.
     func repoint(to primary: String, _ context: ProcessContext<ClusterMessage>,
                  then: @escaping (Bool, ProcessContext<ClusterMessage>) -> Void) {
+        replicationStoppedForReparentUntil = nil
         guard primary != configuration.alias else { return then(false, context) }
         let semiSync = configuration.durability == .semiSync
         writable = false

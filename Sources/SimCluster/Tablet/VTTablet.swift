@@ -41,6 +41,9 @@ final class VTTablet: SimProcess {
     var replicationConfigured = false
     /// A role change driven by the shard record is in progress.
     var fencing = false
+    /// An emergency reparent stopped replication here: it stays stopped until the reparent
+    /// repoints or promotes this tablet, or this time passes (the reparent failed).
+    var replicationStoppedForReparentUntil: SimTime?
     /// Demotions waiting for open transactions to end.
     var demotionWaiters: [(id: Int, client: ProcessID, deadline: SimTime)] = []
 
