@@ -140,6 +140,17 @@ import Testing
         #expect(unknown?.message.contains("unknown mutant 'skips_everything'") == true && unknown?.location != nil)
     }
 
+    @Test func quiesceStopsTheClientsAndLetsTheClusterSettle() throws {
+        let scenario = try ScenarioLoader.parse("quiesce: 2s\n" + Self.cluster, file: "s.yaml")
+        #expect(scenario.quiesce == .seconds(2))
+        let report = ScenarioRunner.run(scenario, seed: 1, sink: nil)
+        // The run goes on after its duration; the writers stopped at its end.
+        #expect(report.virtualTime == SimTime(nanoseconds: 12_000_000_000), "\(report.virtualTime)")
+        #expect(report.asExpected, "\(report.verdict)")
+        let kernel = error("duration: 5s\nquiesce: 1s\nprocesses:\n  - {name: e, kind: echo}\n")
+        #expect(kernel?.message.contains("'quiesce' goes with 'cluster'") == true)
+    }
+
     @Test func clusterFieldsNeedACluster() {
         let kernel = "duration: 5s\nprocesses:\n  - {name: e, kind: echo}\n"
         #expect(error(kernel + "workload:\n  - writer: {keyspace: k, shard: '0', table: t}\n")?.message.contains("'workload' goes with 'cluster'") == true)

@@ -6,7 +6,7 @@ import SimCore
 /// `file:line:column`; a loaded scenario refers only to things that exist.
 public enum ScenarioLoader {
     static let topLevelFields = [
-        "name", "description", "seed", "duration", "heal", "liveness_bound", "budget", "network", "processes",
+        "name", "description", "seed", "duration", "heal", "liveness_bound", "quiesce", "budget", "network", "processes",
         "cluster", "workload", "faults", "random_faults", "checks", "exercises", "expect",
     ]
 
@@ -59,6 +59,10 @@ public enum ScenarioLoader {
             checks: [],
             expect: try fields["expect"].map(parseExpect) ?? .pass)
 
+        if let q = fields["quiesce"] {
+            guard fields["cluster"] != nil else { throw q.error("'quiesce' goes with 'cluster'") }
+            scenario.quiesce = try q.duration()
+        }
         switch (fields["processes"], fields["cluster"]) {
         case (let processes?, nil):
             if let workload = fields["workload"] { throw workload.error("'workload' goes with 'cluster'; ping processes need none") }

@@ -19,6 +19,9 @@ public struct Scenario: Sendable {
     public var livenessBound: SimDuration
     /// The most events the run may process.
     public var budget: Int
+    /// (cluster) After `duration`, the clients stop and the cluster runs this much longer before
+    /// the checks, so that replication and the 2PC resolvers finish what the workload left.
+    public var quiesce: SimDuration = .zero
     public var network: NetworkSpec
     /// What runs: a kernel-level system of processes, or a cluster with its workload.
     public var system: SystemSpec

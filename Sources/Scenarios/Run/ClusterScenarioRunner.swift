@@ -65,7 +65,14 @@ enum ClusterScenarioRunner {
             let kept = PermanentFaults(scenario.faults)
             simulation.schedule(at: healTime) { FaultScheduling.healEverything(simulation, keeping: kept) }
         }
-        let outcome = simulation.run(until: end)
+        var outcome = simulation.run(until: end)
+        if scenario.quiesce > .zero && outcome != .budgetExhausted {
+            // The workload stops; what it left in flight settles before the checks.
+            for name in clusterScenario.clientNames {
+                if let client = simulation.processID(named: name) { simulation.apply(.crash(client, losingUnsynced: 0)) }
+            }
+            outcome = simulation.run(until: end + scenario.quiesce)
+        }
         let view = ClusterRunView(scenario: scenario, cluster: cluster, writers: writers, gatewayClients: gatewayClients)
         var violations: [Violation] = []
         let checkers = CheckerRegistry.clusterCheckers.filter { scenario.checks.isEmpty ? $0.byDefault : scenario.checks.contains($0.name) }
