@@ -71,6 +71,22 @@ public final class Simulation<Message: SimMessage> {
     @usableFromInline @exclusivity(unchecked) var running = false
     /// Stream messages waiting for partitions to heal.
     @usableFromInline var held = HeldMessages<Message>()
+    /// Per stream link (`from << 32 | to`), messages released after a heal and waiting for their
+    /// retransmission, with any sent earlier that arrive meanwhile behind them (TCP's order).
+    @usableFromInline var releasing: [UInt64: [Releasing]] = [:]
+
+    /// A stream message waiting behind a release.
+    @usableFromInline struct Releasing {
+        let message: Message
+        let incarnation: UInt32
+        let sentAt: SimTime
+
+        @usableFromInline init(message: Message, incarnation: UInt32, sentAt: SimTime) {
+            self.message = message
+            self.incarnation = incarnation
+            self.sentAt = sentAt
+        }
+    }
 
     public init(seed: UInt64, configuration: Configuration = Configuration()) {
         self.seed = seed
@@ -331,6 +347,12 @@ public final class Simulation<Message: SimMessage> {
         if statuses[i] == .paused {
             keepForResume(.deliver(message, from: from, to: to, incarnation: incarnation, sentAt: sentAt), for: to)
             return false
+        }
+        if !releasing.isEmpty, releasing[NetworkState.key(from, to)] != nil {
+            // Held messages of this link were released and wait for their retransmission: this
+            // one was sent after them, so it goes behind them.
+            insertReleasing(Releasing(message: message, incarnation: incarnation, sentAt: sentAt), key: NetworkState.key(from, to))
+            return true
         }
         if net.partitions.isCut(from: from, to: to) {
             if net.link(from: from, to: to).transport == .stream {

@@ -82,6 +82,45 @@ import Testing
         #expect(log.values == [1, 2, 3, 4])
     }
 
+    /// A message held by a partition that heals goes again at the next retransmission; messages
+    /// sent after it and still in flight wait behind it instead of overtaking it.
+    @Test func messagesInFlightDoNotOvertakeAReleasedOne() {
+        let simulation = makeSimulation(link: stream(.fixed(.milliseconds(10))))
+        let log = Log()
+        let a = simulation.addProcess(named: "a") { Recorder(log: Log()) }
+        let b = simulation.addProcess(named: "b") { Recorder(log: log) }
+        for i in 0..<3 {
+            simulation.schedule(at: SimTime(nanoseconds: Int64(i) * 1_000_000)) { simulation.send(.value(i + 1), from: a, to: b) }
+        }
+        // Message 1 arrives (at 10ms) while the link is cut and is held; the heal comes before
+        // messages 2 and 3 arrive (at 11 and 12ms).
+        simulation.schedule(.partition(name: "p", sideA: [a], sideB: [b], oneWay: false), at: SimTime(nanoseconds: 9_000_000))
+        simulation.schedule(.heal(name: "p"), at: SimTime(nanoseconds: 10_500_000))
+        simulation.run()
+        #expect(log.values == [1, 2, 3])
+    }
+
+    /// Two partitions in a row: what the second held joins the first one's waiting release, and
+    /// a message still in flight from before takes its place by sending order.
+    @Test func releasesOfTwoPartitionsInARowKeepTheSendingOrder() {
+        let simulation = makeSimulation(link: stream(.fixed(.milliseconds(10))))
+        let log = Log()
+        let a = simulation.addProcess(named: "a") { Recorder(log: Log()) }
+        let b = simulation.addProcess(named: "b") { Recorder(log: log) }
+        let ms: (Double) -> SimTime = { SimTime(nanoseconds: Int64($0 * 1_000_000)) }
+        simulation.schedule(at: ms(0)) { simulation.send(.value(1), from: a, to: b) }
+        simulation.schedule(at: ms(5)) { simulation.send(.value(2), from: a, to: b) }
+        simulation.schedule(at: ms(12)) { simulation.send(.value(3), from: a, to: b) }
+        // Message 1 is held by the first partition; message 3 is sent during the second; message
+        // 2, sent in between, arrives (at 15ms) after both have healed.
+        simulation.schedule(.partition(name: "p1", sideA: [a], sideB: [b], oneWay: false), at: ms(9))
+        simulation.schedule(.heal(name: "p1"), at: ms(10.5))
+        simulation.schedule(.partition(name: "p2", sideA: [a], sideB: [b], oneWay: false), at: ms(11))
+        simulation.schedule(.heal(name: "p2"), at: ms(13))
+        simulation.run()
+        #expect(log.values == [1, 2, 3])
+    }
+
     @Test func heldMessagesOfARestartedSenderAreGone() {
         let simulation = makeSimulation(link: stream(.fixed(.milliseconds(1))))
         let log = Log()

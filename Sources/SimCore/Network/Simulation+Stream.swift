@@ -33,23 +33,48 @@ extension Simulation {
     }
 
     /// After a heal: every held link that is open again delivers what it holds, in order, at the
-    /// next retransmission; messages of a sender that restarted meanwhile are gone.
+    /// next retransmission; messages of a sender that restarted meanwhile are gone. Messages
+    /// still in flight on the link, sent after the held ones, wait behind them until then.
     func releaseHeld() {
         guard !held.isEmpty else { return }
         for (from, to, messages) in held.release(where: { !net.partitions.isCut(from: $0, to: $1) }) {
             let link = net.link(from: from, to: to)
             let s = Int(from.index)
+            var list: [Releasing] = []
             for m in messages {
                 guard m.senderIncarnation == incarnations[s] else {
                     record(.drop, to, peer: from, sentAt: m.sentAt, message: m.message, note: Self.downNote)
                     continue
                 }
-                var at = now + Self.minimumRTO + link.latency.sample(&sendRandom[s])
-                let last = net.lastDelivery[from, to]
-                if at.nanoseconds < last { at = SimTime(nanoseconds: last) }
-                net.lastDelivery[from, to] = at.nanoseconds
-                _ = schedule(.deliver(m.message, from: from, to: to, incarnation: m.receiverIncarnation, sentAt: m.sentAt), at: at)
+                list.append(Releasing(message: m.message, incarnation: m.receiverIncarnation, sentAt: m.sentAt))
             }
+            guard !list.isEmpty else { continue }
+            let key = NetworkState.key(from, to)
+            if releasing[key] != nil {
+                // A release of this link is already waiting: these join it in sending order.
+                for m in list { insertReleasing(m, key: key) }
+                continue
+            }
+            var at = now + Self.minimumRTO + link.latency.sample(&sendRandom[s])
+            let last = net.lastDelivery[from, to]
+            if at.nanoseconds < last { at = SimTime(nanoseconds: last) }
+            net.lastDelivery[from, to] = at.nanoseconds
+            releasing[key] = list
+            schedule(at: at) { [unowned self] in self.deliverReleased(key, from: from, to: to) }
+        }
+    }
+
+    /// Puts a message in a waiting release in sending order (after those sent at the same time).
+    @usableFromInline func insertReleasing(_ m: Releasing, key: UInt64) {
+        let index = releasing[key]!.firstIndex { $0.sentAt > m.sentAt } ?? releasing[key]!.count
+        releasing[key]!.insert(m, at: index)
+    }
+
+    /// The retransmission of a release: its messages, and those that queued behind them, in order.
+    func deliverReleased(_ key: UInt64, from: ProcessID, to: ProcessID) {
+        guard let list = releasing.removeValue(forKey: key) else { return }
+        for m in list {
+            _ = deliver(m.message, from: from, to: to, incarnation: m.incarnation, sentAt: m.sentAt)
         }
     }
 }
