@@ -115,7 +115,7 @@ extension VTTablet {
         } else if work.releases {
             release(work.connection, transaction: work.transactionID != nil && work.ends, context)
         }
-        if case .success(let r) = result, work.replies, !work.ends, let transactionID = work.transactionID, Self.changesData(work.sql) {
+        if case .success(let r) = result, work.replies, !work.ends, let transactionID = work.transactionID, work.sql.isDataChange {
             // Data changes of a transaction: its redo log if it is prepared.
             transactions[transactionID]?.statements.append(work.sql)
             transactions[transactionID]?.rowsAffected += r.rowsAffected
@@ -235,14 +235,6 @@ extension VTTablet {
                  work: QueryWork(client: .none, id: 0, connection: transaction.connection, transactionID: nil,
                                  replies: false, releases: true, ends: false), context)
         }
-    }
-}
-
-extension VTTablet {
-    /// Whether a statement changes data (Vitess records DMLs for the redo log).
-    static func changesData(_ sql: String) -> Bool {
-        let head = sql.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "(" }.prefix(7).uppercased()
-        return ["INSERT", "UPDATE", "DELETE", "REPLACE"].contains { head.hasPrefix($0) }
     }
 }
 

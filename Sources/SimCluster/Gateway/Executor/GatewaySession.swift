@@ -99,7 +99,7 @@ final class SessionCursor: VCursor {
             for (k, i) in sent.enumerated() {
                 all[i] = results[k]
                 guard case .success(let r) = results[k] else { continue }
-                let wrote = VTTablet.changesData(typed[i].sql)
+                let wrote = typed[i].sql.isDataChange
                 if case .begin = typed[i].transaction, let id = r.transactionID {
                     session.shardSessions.append(ShardSession(keyspace: typed[i].keyspace, shard: typed[i].shard, transactionID: id, wrote: wrote))
                 } else if case .within(let id) = typed[i].transaction, wrote,

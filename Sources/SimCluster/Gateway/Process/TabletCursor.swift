@@ -281,12 +281,8 @@ final class TabletCursor: VCursor {
     /// Holds a primary request that failed because its shard is failing over (outside a
     /// transaction, once at most); true when it is held.
     func bufferDuringFailover(_ batch: Int, _ index: Int, key: String, error: TabletError, failedPrimary: String?) -> Bool {
-        guard let buffer, let context, let b = batches[batch], !b.buffered.contains(index), b.queries[index].tabletType == .primary,
-              FailoverBuffer.causedByFailover(error) else { return false }
-        switch b.queries[index].transaction {
-        case .none, .begin: break
-        default: return false
-        }
+        guard let buffer, let context, let b = batches[batch], !b.buffered.contains(index),
+              Self.mayGoAgainAfterFailover(b.queries[index], error) else { return false }
         let (decision, started) = buffer.buffer(key, batch: batch, index: index, failedPrimary: failedPrimary, now: context.now)
         if started {
             observer?.mark(.gatewayBufferStarted)
@@ -314,12 +310,7 @@ final class TabletCursor: VCursor {
     /// the primary goes at once to the primary serving now, when the health stream shows one
     /// (Vitess's tablet gateway retries such errors, twice at most).
     func retryOnServingPrimary(_ batch: Int, _ index: Int, key: String, error: TabletError, failedPrimary: String?) -> Bool {
-        guard let b = batches[batch], b.queries[index].tabletType == .primary, (b.retries[index] ?? 0) < 2,
-              FailoverBuffer.causedByFailover(error) else { return false }
-        switch b.queries[index].transaction {
-        case .none, .begin: break
-        default: return false
-        }
+        guard let b = batches[batch], (b.retries[index] ?? 0) < 2, Self.mayGoAgainAfterFailover(b.queries[index], error) else { return false }
         let serving = health.keys.sorted().compactMap { health[$0] }.filter {
             $0.target.type == .primary && $0.serving && "\($0.target.keyspace)/\($0.target.shard)" == key && $0.alias != failedPrimary
         }
@@ -328,5 +319,15 @@ final class TabletCursor: VCursor {
         b.retries[index, default: 0] += 1
         send(batch: batch, index: index, b.queries[index])
         return true
+    }
+
+    /// A primary query may be sent again after a failover error only outside a transaction (or
+    /// as the BEGIN of one): inside, its shard transaction is gone with the old primary.
+    static func mayGoAgainAfterFailover(_ query: ShardQuery, _ error: TabletError) -> Bool {
+        guard query.tabletType == .primary, FailoverBuffer.causedByFailover(error) else { return false }
+        switch query.transaction {
+        case .none, .begin: return true
+        default: return false
+        }
     }
 }

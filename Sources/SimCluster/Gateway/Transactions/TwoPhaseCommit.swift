@@ -53,7 +53,7 @@ final class TwoPhaseCommit {
         let participants = resourceManagers.map { ParticipantTarget(keyspace: $0.keyspace, shard: $0.shard) }
         call(.createTransaction(dtid: dtid, participants: participants), on: metadataManager) { [self] result in
             if case .failure(let error) = result { return failed(error) }
-            if let stop = checkFault(.transactionCreated) { return stop }
+            if stopsAt(.transactionCreated) { return }
             prepareAll()
         }
     }
@@ -64,7 +64,7 @@ final class TwoPhaseCommit {
         var sent: [ShardSession] = []
         for rm in resourceManagers {
             switch environment.fire(.prepare(shard: rm.shard)) {
-            case .stall?: return stalled()
+            case .stall?: return  // the coordinator is gone
             case .fail?: failure = failure ?? faultError(.prepare(shard: rm.shard))
             case nil: sent.append(rm)
             }
@@ -72,7 +72,7 @@ final class TwoPhaseCommit {
         callAll(sent.map { ($0, .prepare(transactionID: $0.transactionID, dtid: dtid)) }) { [self] results in
             for case .failure(let error) in results where failure == nil { failure = error }
             if let failure, !environment.mutants.contains(.commitBeforeAllPrepared) { return failed(failure) }
-            if let stop = checkFault(.allPrepared) { return stop }
+            if stopsAt(.allPrepared) { return }
             startCommit()
         }
     }
@@ -90,7 +90,7 @@ final class TwoPhaseCommit {
                     return failed(MySQLError(code: 1105, sqlState: "HY000", message: "StartCommit answered \(startCommitState.rawValue)"))
                 }
             }
-            if let stop = checkFault(.metadataManagerCommitted) { return stop }
+            if stopsAt(.metadataManagerCommitted) { return }
             commitAll()
         }
     }
@@ -101,7 +101,7 @@ final class TwoPhaseCommit {
         var sent: [ShardSession] = []
         for rm in resourceManagers {
             switch environment.fire(.commitPrepared(shard: rm.shard)) {
-            case .stall?: return stalled()
+            case .stall?: return  // the coordinator is gone
             case .fail?: failure = failure ?? faultError(.commitPrepared(shard: rm.shard))
             case nil: sent.append(rm)
             }
@@ -178,21 +178,21 @@ final class TwoPhaseCommit {
         }
     }
 
-    /// A fault point: nil to go on, or the way this commit stops there.
-    func checkFault(_ point: TwoPCFaultPoint) -> Void? {
+    /// Whether this commit stops at a fault point: it fails there (the phase's error handling
+    /// runs), or stalls for good, as if its gateway had died (nothing more happens, nobody is told).
+    func stopsAt(_ point: TwoPCFaultPoint) -> Bool {
         switch environment.fire(point) {
-        case nil: return nil
-        case .stall?: return stalled()
-        case .fail?: return failed(faultError(point))
+        case nil: return false
+        case .stall?: return true
+        case .fail?:
+            failed(faultError(point))
+            return true
         }
     }
 
     func faultError(_ point: TwoPCFaultPoint) -> MySQLError {
         MySQLError(code: 1105, sqlState: "HY000", message: "fault point \(point) fired")
     }
-
-    /// The coordinator is gone (its gateway died there): nothing more happens, nobody is told.
-    func stalled() {}
 
     func finish(_ result: Result<QueryResult, MySQLError>) {
         if let record { environment.observer?.distributedCommit(record, acknowledged: (try? result.get()) != nil) }
