@@ -58,7 +58,7 @@ import Testing
             .fault(.crash("zone1-0000000101-mysqld", losingUnsynced: 0)),
         ])
         #expect(scenario.checks.isEmpty)
-        #expect(CheckerRegistry.checkNames(for: scenario.system) == ["single_primary", "durability", "convergence", "liveness", "atomicity", "commit_order", "transaction_resolution", "client_errors"])
+        #expect(CheckerRegistry.checkNames(for: scenario.system) == ["single_primary", "durability", "convergence", "liveness", "atomicity", "commit_order", "transaction_resolution", "client_errors", "list_append", "bank"])
     }
 
     @Test(arguments: [
@@ -123,6 +123,38 @@ import Testing
         #expect(noGateway?.message.contains("no gateway 'gate-1'") == true && noGateway?.location != nil)
         let tooMany = error(Self.cluster.replacingOccurrences(of: "  cells: [zone1, zone2]", with: "  cells: [zone1, zone2]\n  gateways: 40"))
         #expect(tooMany?.message.contains("gateways") == true)
+    }
+
+    @Test func generatedWorkloadsAreRead() throws {
+        let base = Self.cluster
+            .replacingOccurrences(of: "  cells: [zone1, zone2]", with: "  cells: [zone1, zone2]\n  gateways: 2")
+            .replacingOccurrences(of: "CREATE TABLE orders (id BIGINT PRIMARY KEY, v VARCHAR(32));",
+                                  with: "CREATE TABLE orders (id BIGINT PRIMARY KEY, v VARCHAR(32)); CREATE TABLE lists (k BIGINT PRIMARY KEY, v TEXT); CREATE TABLE accounts (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL);")
+        let text = base + """
+              - list_append: {gateway: gate-2, clients: 2, keys: 5, ops: 2..3, read_fraction: 0.25, locking_reads: false, mode: multi, count: 40, timeout: 2s}
+              - bank: {accounts: 6, max_amount: 9, read_fraction: 0.5, interval: 7ms}
+
+            """
+        let scenario = try ScenarioLoader.parse(text, file: "s.yaml")
+        guard case .cluster(let cluster) = scenario.system else { Issue.record("not a cluster"); return }
+        guard case .listAppend(let lists, let settings, let model) = cluster.workloads[1].kind else { Issue.record("not list-append"); return }
+        #expect(lists.keys == 5 && lists.opsPerTransaction == 2...3 && lists.readFraction == 0.25 && !lists.lockingReads)
+        #expect(model == .readCommitted, "plain reads are checked as read committed")
+        #expect(settings.gateway == "gate-2" && settings.mode == "MULTI" && settings.count == 40 && settings.timeout == .seconds(2))
+        #expect(cluster.workloads[1].clients == 2)
+        guard case .bank(let bank, let bankSettings) = cluster.workloads[2].kind else { Issue.record("not bank"); return }
+        #expect(bank.accounts == 6 && bank.maxAmount == 9 && bank.readFraction == 0.5 && bankSettings.interval == .milliseconds(7))
+        for (bad, message) in [
+            ("  - list_append: {keys: 5, ops: 3..1}\n", "low to high"),
+            ("  - list_append: {consistency: linearizable}\n", "unknown consistency model 'linearizable'"),
+            ("  - list_append: {mode: XA}\n", "SINGLE, MULTI or TWOPC"),
+            ("  - list_append: {table: orders}\n", "has no 'k'"),
+            ("  - bank: {table: ledger}\n", "no keyspace's schema has a table 'ledger'"),
+            ("  - bank: {gateway: gate-9}\n", "no gateway 'gate-9'"),
+        ] {
+            let error = error(base + bad)
+            #expect(error?.message.contains(message) == true && error?.location != nil, "\(bad): \(error.map { "\($0)" } ?? "accepted")")
+        }
     }
 
     @Test func transactionFieldsAreRead() throws {

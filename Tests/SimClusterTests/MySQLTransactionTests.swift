@@ -187,6 +187,40 @@ import Testing
         #expect(try h.late[second]?.get().rowsAffected == 1)
     }
 
+    /// InnoDB's gap lock: a locking read of a key that is not there makes an insert of that key
+    /// wait (Elle's list-append found the node without it: a G-single cycle).
+    @Test func aLockingReadOfAMissingKeyBlocksItsInsert() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        #expect(try h.rows("SELECT bal FROM acct WHERE id = 42 FOR UPDATE", session: 1).isEmpty)
+        #expect(h.run("INSERT INTO acct (id, bal) VALUES (42, 1)", session: 2) == nil)
+        let blocked = h.lastToken
+        #expect(h.run("INSERT INTO acct (id, bal) VALUES (43, 1)", session: 3) != nil, "another key does not wait")
+        try h.ok("INSERT INTO acct (id, bal) VALUES (42, 7)", session: 1)
+        try h.ok("COMMIT", session: 1)
+        if case .failure(let e)? = h.late[blocked] { #expect(e.code == 1062) } else { Issue.record("the waiting insert should find the key taken: \(String(describing: h.late[blocked]))") }
+    }
+
+    /// InnoDB's next-key locks: a locking scan waits for another session's uncommitted insert
+    /// (which it cannot see), and an insert waits for a locking scan (the bank workload found a
+    /// total read that missed half of a transfer without them). Point reads lock only their key.
+    @Test func aLockingScanAndAnInsertWaitForEachOther() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("INSERT INTO acct (id, bal) VALUES (50, 5)", session: 1)
+        try h.ok("BEGIN", session: 2)
+        #expect(h.run("SELECT id, bal FROM acct FOR UPDATE", session: 2) == nil)
+        let scan = h.lastToken
+        #expect(h.run("SELECT bal FROM acct WHERE id = 2 FOR UPDATE", session: 3) != nil, "a point read does not wait")
+        try h.ok("COMMIT", session: 1)
+        let rows = try #require(try h.late[scan]?.get().rows)
+        #expect(rows.contains([.integer(50), .integer(5)]), "the scan sees the committed insert")
+        #expect(h.run("INSERT INTO acct (id, bal) VALUES (51, 5)", session: 4) == nil, "an insert waits for the scan")
+        let insert = h.lastToken
+        try h.ok("COMMIT", session: 2)
+        #expect(try h.late[insert]?.get().rowsAffected == 1)
+    }
+
     @Test func lockingReadsBlockWriters() throws {
         let h = try EngineHarness(schema: schema)
         try h.ok("BEGIN", session: 1)

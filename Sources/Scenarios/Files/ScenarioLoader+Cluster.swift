@@ -171,7 +171,7 @@ extension ScenarioLoader {
     static func parseWorkload(_ value: YAMLValue, spec: ClusterSpec) throws -> [WorkloadSpec] {
         var workloads: [WorkloadSpec] = []
         for item in try value.sequence() {
-            let entries = try item.mapping(allowed: ["writer", "script"])
+            let entries = try item.mapping(allowed: ["writer", "script", "list_append", "bank"])
             guard entries.count == 1, let (key, body) = entries.first else { throw item.error("a workload entry names exactly one workload") }
             switch key {
             case "writer":
@@ -226,10 +226,92 @@ extension ScenarioLoader {
                     kind: .script(gateway: gateway, statements: statements, timeout: try f["timeout"].map(positive) ?? .seconds(5)),
                     clients: Int(try f["clients"]?.int(in: 1...1000) ?? 1),
                     interval: try f["interval"].map(positive) ?? .milliseconds(20)))
+            case "list_append":
+                let f = try body.fields(allowed: transactionFields + ["keys", "ops", "read_fraction", "locking_reads", "table", "consistency"])
+                var workload = ListAppendWorkload()
+                if let v = f["table"] { workload.table = try v.string() }
+                try requireColumns(["k", "v"], of: workload.table, at: f["table"] ?? body, spec: spec)
+                if let v = f["keys"] { workload.keys = Int(try v.int(in: 1...1_000_000)) }
+                if let v = f["ops"] {
+                    let (low, high) = try intRange(v, in: 1...16)
+                    workload.opsPerTransaction = low...high
+                }
+                if let v = f["read_fraction"] { workload.readFraction = try v.probability() }
+                if let v = f["locking_reads"] { workload.lockingReads = try v.bool() }
+                var model: ConsistencyModel = workload.lockingReads ? .serializable : .readCommitted
+                if let v = f["consistency"] {
+                    let word = try v.string()
+                    guard let m = ConsistencyModel(rawValue: word) else {
+                        throw v.error("unknown consistency model '\(word)'; known: \(ConsistencyModel.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    model = m
+                }
+                let (settings, clients) = try transactionSettings(f, at: body, spec: spec)
+                workloads.append(WorkloadSpec(kind: .listAppend(workload, settings, model: model), clients: clients, interval: settings.interval))
+            case "bank":
+                let f = try body.fields(allowed: transactionFields + ["accounts", "max_amount", "read_fraction", "locking_reads", "table"])
+                var workload = BankWorkload()
+                if let v = f["table"] { workload.table = try v.string() }
+                try requireColumns(["id", "balance"], of: workload.table, at: f["table"] ?? body, spec: spec)
+                if let v = f["accounts"] { workload.accounts = Int(try v.int(in: 2...1_000_000)) }
+                if let v = f["max_amount"] { workload.maxAmount = try v.int(in: 1...1_000_000) }
+                if let v = f["read_fraction"] { workload.readFraction = try v.probability() }
+                if let v = f["locking_reads"] { workload.lockingReads = try v.bool() }
+                let (settings, clients) = try transactionSettings(f, at: body, spec: spec)
+                workloads.append(WorkloadSpec(kind: .bank(workload, settings), clients: clients, interval: settings.interval))
             default:
                 preconditionFailure("keys were checked")
             }
         }
         return workloads
+    }
+
+    /// Fields every generated transaction workload takes.
+    static let transactionFields = ["gateway", "clients", "mode", "interval", "timeout", "count"]
+
+    static func transactionSettings(_ f: Fields, at body: YAMLValue, spec: ClusterSpec) throws -> (TransactionClientSettings, clients: Int) {
+        var settings = TransactionClientSettings()
+        if let v = f["gateway"] { settings.gateway = try v.string() }
+        guard ClusterLayout(spec).gateways.contains(settings.gateway) else {
+            throw (f["gateway"] ?? body).error("the cluster has no gateway '\(settings.gateway)' (set 'gateways' in the cluster)")
+        }
+        if let v = f["mode"] {
+            let mode = try v.string().uppercased()
+            guard ["SINGLE", "MULTI", "TWOPC"].contains(mode) else { throw v.error("transaction mode must be SINGLE, MULTI or TWOPC, not '\(mode)'") }
+            settings.mode = mode
+        }
+        if let v = f["interval"] { settings.interval = try positive(v) }
+        if let v = f["timeout"] { settings.timeout = try positive(v) }
+        if let v = f["count"] { settings.count = Int(try v.int(in: 1...10_000_000)) }
+        return (settings, Int(try f["clients"]?.int(in: 1...1000) ?? 1))
+    }
+
+    /// `3`, or `1..4`: a range of integers within `bounds`.
+    static func intRange(_ value: YAMLValue, in bounds: ClosedRange<Int64>) throws -> (Int, Int) {
+        let text = try value.string()
+        let parts = text.components(separatedBy: "..")
+        guard parts.count <= 2, let low = Int64(parts[0].trimmingCharacters(in: .whitespaces)),
+              let high = Int64((parts.count == 2 ? parts[1] : parts[0]).trimmingCharacters(in: .whitespaces)) else {
+            throw value.error("\(value.name) must be a number or a range such as 1..4, not '\(text)'")
+        }
+        guard bounds.contains(low), bounds.contains(high), low <= high else {
+            throw value.error("\(value.name) must lie within \(bounds.lowerBound)..\(bounds.upperBound), low to high")
+        }
+        return (Int(low), Int(high))
+    }
+
+    /// A generated workload's table must exist in some keyspace with the columns it uses.
+    static func requireColumns(_ columns: [String], of table: String, at value: YAMLValue, spec: ClusterSpec) throws {
+        let definitions = spec.keyspaces.flatMap { keyspace in
+            ((try? SQLParser.parseScript(keyspace.schema)) ?? []).compactMap { s -> CreateTableStatement? in
+                if case .createTable(let c) = s { c } else { nil }
+            }
+        }
+        guard let definition = definitions.first(where: { $0.table.name == table }) else {
+            throw value.error("no keyspace's schema has a table '\(table)'")
+        }
+        for column in columns where !definition.columns.contains(where: { $0.name.lowercased() == column }) {
+            throw value.error("the workload's table needs columns \(columns.joined(separator: ", ")); '\(table)' has no '\(column)'")
+        }
     }
 }

@@ -71,6 +71,10 @@ public struct WorkloadSpec: Sendable {
         case writer(keyspace: String, shard: String, table: String)
         /// Clients that run a script of statements, one after the other, through a gateway.
         case script(gateway: String, statements: [String], timeout: SimDuration)
+        /// Clients that run Elle's list-append transactions; the history is checked against `model`.
+        case listAppend(ListAppendWorkload, TransactionClientSettings, model: ConsistencyModel)
+        /// Clients that run bank transfers and reads of every balance.
+        case bank(BankWorkload, TransactionClientSettings)
     }
 
     public var kind: Kind

@@ -18,8 +18,11 @@ enum ClusterScenarioRunner {
         simulation.attach(sink: sink)
         var writers: [(name: String, history: WriteHistory)] = []
         var gatewayClients: [(name: String, history: GatewayHistory)] = []
+        var transactionWorkloads: [TransactionWorkloadRun] = []
         var clientNumber = 0
         for workload in clusterScenario.workloads {
+            var histories: [TransactionHistory] = []
+            defer { if !histories.isEmpty { transactionWorkloads.append(TransactionWorkloadRun(kind: workload.kind, histories: histories)) } }
             for _ in 0..<workload.clients {
                 clientNumber += 1
                 let name = "client-\(clientNumber)"
@@ -34,6 +37,14 @@ enum ClusterScenarioRunner {
                     gatewayClients.append((name, history))
                     cluster.addGatewayClient(named: name, gateway: gateway, script: statements, interval: workload.interval,
                                              timeout: timeout, history: history)
+                case .listAppend(let generator, let settings, _):
+                    let history = TransactionHistory()
+                    histories.append(history)
+                    cluster.addTransactionClient(named: name, number: clientNumber, workload: generator, settings: settings, history: history)
+                case .bank(let generator, let settings):
+                    let history = TransactionHistory()
+                    histories.append(history)
+                    cluster.addTransactionClient(named: name, number: clientNumber, workload: generator, settings: settings, history: history)
                 }
             }
         }
@@ -73,7 +84,8 @@ enum ClusterScenarioRunner {
             }
             outcome = simulation.run(until: end + scenario.quiesce)
         }
-        let view = ClusterRunView(scenario: scenario, cluster: cluster, writers: writers, gatewayClients: gatewayClients)
+        let view = ClusterRunView(scenario: scenario, cluster: cluster, writers: writers, gatewayClients: gatewayClients,
+                                  transactionWorkloads: transactionWorkloads)
         var violations: [Violation] = []
         let checkers = CheckerRegistry.clusterCheckers.filter { scenario.checks.isEmpty ? $0.byDefault : scenario.checks.contains($0.name) }
         if let budget = FaultScheduling.budgetViolation(outcome, budget: scenario.budget, now: simulation.now, end: end) {

@@ -1,4 +1,5 @@
 import SimCore
+import SQLSyntax
 
 /// A broken invariant of a cluster run, explained.
 public struct InvariantFinding: Sendable, Equatable {
@@ -85,8 +86,9 @@ public enum ClusterInvariants {
                       cluster.simulation.status(of: tablet.tablet) == .running,
                       !cluster.isDrained(tablet.alias),
                       let storage = cluster.storage(of: tablet.alias), let actual = try? storage.checksums() else { continue }
-                let differing = zip(expected, actual).filter { $0.checksum != $1.checksum }.map { e, a in
-                    "\(e.table): \(primary) has \(e.rows) rows, \(tablet.alias) has \(a.rows)"
+                let differing = zip(expected, actual).filter { $0.checksum != $1.checksum }.flatMap { e, a in
+                    ["\(e.table): \(primary) has \(e.rows) rows, \(tablet.alias) has \(a.rows)"]
+                        + Self.rowDifferences(e.table, primary: (primary, primaryStorage), replica: (tablet.alias, storage))
                 }
                 if !differing.isEmpty || expected.count != actual.count {
                     findings.append(InvariantFinding(
@@ -97,6 +99,15 @@ public enum ClusterInvariants {
             }
         }
         return findings
+    }
+
+    /// Up to three rows each side has and the other lacks, to show how two nodes differ.
+    static func rowDifferences(_ table: String, primary: (String, MySQLStorage), replica: (String, MySQLStorage)) -> [String] {
+        guard let a = try? primary.1.rows(of: table), let b = try? replica.1.rows(of: table) else { return [] }
+        func text(_ row: [SQLValue]) -> String { "(" + row.map(\.description).joined(separator: ", ") + ")" }
+        let onlyA = a.filter { !b.contains($0) }.prefix(3).map { "  only on \(primary.0): \(text($0))" }
+        let onlyB = b.filter { !a.contains($0) }.prefix(3).map { "  only on \(replica.0): \(text($0))" }
+        return onlyA + onlyB
     }
 }
 

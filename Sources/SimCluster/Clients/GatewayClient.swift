@@ -86,7 +86,7 @@ final class GatewayClient: SimProcess {
         busy = true
         history.invoked(sql, at: context.now)
         let id = calls.start(history.entries.count, timeout: timeout, context)
-        context.send(.gatewayQuery(id: id, sql: sql), to: gate)
+        context.send(.gatewayQuery(id: id, sql: sql, connection: 0), to: gate)
     }
 }
 

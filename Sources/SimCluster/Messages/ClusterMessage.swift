@@ -36,7 +36,10 @@ public enum ClusterMessage: SimMessage {
     case health(HealthReport)
 
     // Client ↔ VTGate.
-    case gatewayQuery(id: Int, sql: String)
+    /// A statement on one of the client's connections (each connection is its own session).
+    case gatewayQuery(id: Int, sql: String, connection: Int)
+    /// The client closes a connection: the gateway rolls back its open transaction.
+    case gatewayClose(connection: Int)
     case gatewayResult(id: Int, result: Result<QueryResult, MySQLError>)
 
     // Orchestration requests (from scenarios and operators).
@@ -67,6 +70,7 @@ public enum ClusterMessage: SimMessage {
         case .health: "health"
         case .gatewayQuery: "gateway_query"
         case .gatewayResult: "gateway_result"
+        case .gatewayClose: "gateway_close"
         case .reparentRequest: "reparent_request"
         case .reparentReply: "reparent_reply"
         case .timer(let t): t.name
@@ -112,8 +116,11 @@ public enum ClusterMessage: SimMessage {
             break
         case .health(let report):
             fields.add("report", "\(report)")
-        case .gatewayQuery(let id, let sql):
+        case .gatewayQuery(let id, let sql, let connection):
             fields.add("id", id); fields.add("sql", sql)
+            if connection != 0 { fields.add("connection", connection) }
+        case .gatewayClose(let connection):
+            fields.add("connection", connection)
         case .gatewayResult(let id, let result):
             fields.add("id", id)
             describe(result, into: &fields)

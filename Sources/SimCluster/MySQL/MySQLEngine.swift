@@ -346,6 +346,18 @@ public final class MySQLEngine {
                     }
                 }
                 lockStatement.reset()
+                let lockMode: LockMode = mode == .forUpdate ? .exclusive : .shared
+                var pointKeys: [Int64] = []
+                if tables.count == 1, let schema = storage.catalog.table(tables[0]), let rowID = schema.rowIDColumn {
+                    pointKeys = AbsentKeyLocks.keys(select, primaryKey: schema.columns[rowID].name.lowercased(), bindings: bindings)
+                    for key in pointKeys where !keys.contains(where: { $0.key.target == .row(key) }) {
+                        keys.append((LockKey(table: tables[0], target: .row(key)), lockMode))
+                    }
+                }
+                if pointKeys.isEmpty {
+                    // A scan also locks the gaps: rows inserted but not committed, and rows to come.
+                    for table in Set(tables).sorted() { keys.append((LockKey(table: table, target: .gaps), .exclusive)) }
+                }
                 let blockers = locks.acquire(keys, for: session.id)
                 if !blockers.isEmpty { return .blocked(blockers) }
                 if !session.inTransaction && session.autocommit { locks.release(session.id) }
@@ -544,6 +556,7 @@ public final class MySQLEngine {
             if change.kind != .delete && change.newRowID != change.oldRowID || change.kind == .insert {
                 keys.append((LockKey(table: change.table, target: .row(change.newRowID)), .exclusive))
             }
+            if change.kind == .insert { keys.append((LockKey(table: change.table, target: .gaps), .shared)) }
             guard let profile = storage.catalog.writeProfile(change.table) else { continue }
             for key in profile.lockedKeys {
                 let old = change.old.isEmpty ? nil : uniqueValue(change.old, key: key)

@@ -9,6 +9,15 @@ public struct ClusterRunView {
     public let writers: [(name: String, history: WriteHistory)]
     /// Each gateway client's history.
     public let gatewayClients: [(name: String, history: GatewayHistory)]
+    /// Each generated transaction workload and its clients' histories.
+    public var transactionWorkloads: [TransactionWorkloadRun] = []
+}
+
+/// A generated transaction workload of a run and what its clients did.
+public struct TransactionWorkloadRun {
+    public let kind: WorkloadSpec.Kind
+    public let histories: [TransactionHistory]
+    public var history: RunHistory { RunHistory(histories) }
 }
 
 /// Checks one invariant of a finished cluster run.

@@ -14,8 +14,14 @@ final class VTGate: SimProcess {
     let callTimeout: SimDuration
     var executor: GatewayExecutor
     var cursor: TabletCursor
-    /// Each client's session (its USE target and transaction mode).
-    var sessions: [ProcessID: GatewaySession] = [:]
+    /// Each client connection's session (its USE target, transaction mode and transaction).
+    var sessions: [Connection: GatewaySession] = [:]
+
+    /// A client's connection: the client process and its connection number.
+    struct Connection: Hashable {
+        let client: ProcessID
+        let number: Int
+    }
     /// Finishes distributed transactions that primaries report as unresolved.
     lazy var resolver = TransactionResolver(environment: executor.transactions)
     /// The age after which a distributed transaction counts as abandoned (nil: no 2PC).
@@ -65,9 +71,16 @@ final class VTGate: SimProcess {
             resolver.resolve(keyspace: report.target.keyspace, shard: report.target.shard, abandonAge: abandonAge, cursor: cursor)
         }
         if cursor.handle(message) { return }
-        guard case .gatewayQuery(let id, let sql) = message else { return }
-        let session = sessions[sender] ?? GatewaySession()
-        sessions[sender] = session
+        if case .gatewayClose(let number) = message {
+            // As when a client disconnects: the session's transaction rolls back.
+            guard let session = sessions.removeValue(forKey: Connection(client: sender, number: number)) else { return }
+            executor.end(session, commit: false, cursor: cursor) { _ in }
+            return
+        }
+        guard case .gatewayQuery(let id, let sql, let number) = message else { return }
+        let key = Connection(client: sender, number: number)
+        let session = sessions[key] ?? GatewaySession()
+        sessions[key] = session
         executor.execute(sql, session: session, cursor: cursor) { [cursor] result in
             // Replies leave from whichever handler completes the statement.
             cursor.context?.send(.gatewayResult(id: id, result: result), to: sender)

@@ -5,6 +5,10 @@ public struct LockKey: Hashable, Sendable, CustomStringConvertible {
         case row(Int64)
         /// A unique key's value, normalized as the key compares (collation, numeric equality).
         case uniqueValue(key: String, value: String)
+        /// The gaps between a table's rows, coarsened to the whole table: every insert holds it
+        /// shared (InnoDB's insert intention) and a locking scan exclusive (its next-key locks),
+        /// so a locking scan waits for uncommitted inserts and inserts wait for it.
+        case gaps
     }
 
     public let table: String
@@ -19,6 +23,7 @@ public struct LockKey: Hashable, Sendable, CustomStringConvertible {
         switch target {
         case .row(let rowID): "\(table)#\(rowID)"
         case .uniqueValue(let key, let value): "\(table).\(key)=\(value)"
+        case .gaps: "\(table) gaps"
         }
     }
 }

@@ -42,7 +42,10 @@ final class MySQLNode: SimProcess {
     /// Replication from a source: the stream in use, when the source was last heard from.
     var replicating = false
     var semiSyncReplica = false
-    var stream = 0
+    var stream: Int {
+        get { storage.lastReplicationStream }
+        set { storage.lastReplicationStream = newValue }
+    }
     var lastHeard = SimTime.zero
     var lastConnectAttempt = SimTime.zero
     var replicationError: String?

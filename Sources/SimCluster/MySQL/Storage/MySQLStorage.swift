@@ -49,6 +49,9 @@ public final class MySQLStorage: DurableState {
     var nextSequence: Int64 = 1
     /// The process name of the node this one replicates from, if any.
     public internal(set) var replicationSource: String?
+    /// The last replication stream id this node opened, kept over restarts: a source may still
+    /// stream to an id an earlier incarnation opened, and a new one must not take it for its own.
+    var lastReplicationStream = 0
     /// Transactions a storage fault destroyed, for reports.
     public internal(set) var lost: [GTID] = []
     var replayer = RowReplayer()

@@ -1,0 +1,90 @@
+import SimCluster
+import SimCore
+import SQLSyntax
+
+/// Elle's list-append checker on each list-append workload's history: no anomaly its
+/// consistency model forbids, and no answer the clients could not read.
+public struct ListAppendScenarioChecker: ClusterChecker {
+    public let name = "list_append"
+    public init() {}
+
+    public func check(_ run: ClusterRunView) -> [Violation] {
+        var violations: [Violation] = []
+        // Workloads on one table make one history (clients of several gateways, say).
+        var tables: [String] = []
+        var groups: [String: (model: ConsistencyModel, histories: [TransactionHistory])] = [:]
+        for workload in run.transactionWorkloads {
+            guard case .listAppend(let generator, _, let model) = workload.kind else { continue }
+            if groups[generator.table] == nil { tables.append(generator.table) }
+            let stricter = groups[generator.table]?.model == .serializable ? .serializable : model
+            groups[generator.table] = (stricter, (groups[generator.table]?.histories ?? []) + workload.histories)
+        }
+        for table in tables {
+            let (model, histories) = groups[table]!
+            let history = RunHistory(histories)
+            violations += Self.defects(history, checker: name)
+            let report = ListAppendChecker(model: model).check(history)
+            for anomaly in report.forbidden(by: model) {
+                violations.append(Violation(checker: name, message: "\(anomaly.kind.rawValue), forbidden under \(model.rawValue): \(anomaly.summary)",
+                                            details: anomaly.details))
+            }
+        }
+        return violations
+    }
+
+    /// Answers a client could not read: the cluster answered something no MySQL would.
+    static func defects(_ history: RunHistory, checker: String) -> [Violation] {
+        history.transactions.compactMap { record in
+            record.defect.map { Violation(checker: checker, message: "\(record.name) got an answer it could not read: \($0)", details: [record.line]) }
+        }
+    }
+}
+
+/// Jepsen's bank checker on each bank workload: committed reads (locking ones) sum to zero and
+/// the final balances on the shards' primaries are what the committed transfers made.
+public struct BankScenarioChecker: ClusterChecker {
+    public let name = "bank"
+    public init() {}
+
+    public func check(_ run: ClusterRunView) -> [Violation] {
+        var violations: [Violation] = []
+        var tables: [String] = []
+        var groups: [String: (bank: BankWorkload, histories: [TransactionHistory])] = [:]
+        for workload in run.transactionWorkloads {
+            guard case .bank(let bank, _) = workload.kind else { continue }
+            if groups[bank.table] == nil { tables.append(bank.table) }
+            groups[bank.table] = (bank, (groups[bank.table]?.histories ?? []) + workload.histories)
+        }
+        for table in tables {
+            let (bank, histories) = groups[table]!
+            let history = RunHistory(histories)
+            violations += ListAppendScenarioChecker.defects(history, checker: name)
+            let balances: [Int64: Int64]
+            do {
+                balances = try Self.finalBalances(bank, cluster: run.cluster)
+            } catch {
+                violations.append(Violation(checker: name, message: "the final balances could not be read: \(error)"))
+                continue
+            }
+            for finding in BankChecker(checkReads: bank.lockingReads).check(history, finalBalances: balances) {
+                violations.append(Violation(checker: name, message: finding.message, details: finding.details))
+            }
+        }
+        return violations
+    }
+
+    /// Every account's balance on the primaries of the shards holding the table.
+    static func finalBalances(_ bank: BankWorkload, cluster: Cluster) throws -> [Int64: Int64] {
+        var balances: [Int64: Int64] = [:]
+        for shard in cluster.shards {
+            guard let primary = cluster.primary(of: shard), let storage = cluster.storage(of: primary),
+                  let columns = storage.catalog.table(bank.table)?.columns.map({ $0.name.lowercased() }),
+                  let id = columns.firstIndex(of: bank.idColumn), let balance = columns.firstIndex(of: bank.balanceColumn) else { continue }
+            for row in try storage.rows(of: bank.table) {
+                guard let account = row[id].integer, let amount = row[balance].integer else { continue }
+                balances[account, default: 0] += amount
+            }
+        }
+        return balances
+    }
+}
