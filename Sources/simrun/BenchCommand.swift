@@ -6,7 +6,42 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure performance (build with -c release for meaningful figures).",
-        subcommands: [KernelBenchCommand.self, NodeBenchCommand.self, GatewayBenchCommand.self, TransactionBenchCommand.self])
+        subcommands: [KernelBenchCommand.self, NodeBenchCommand.self, GatewayBenchCommand.self, TransactionBenchCommand.self,
+                      ElleBenchCommand.self])
+}
+
+/// `simrun bench elle`: the list-append checker's transactions per second.
+struct ElleBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "elle",
+        abstract: "Transactions per second of the Elle-style list-append checker on a long serializable history.")
+
+    @Option(help: "Transactions in the history.")
+    var transactions = 500_000
+
+    @Option(help: "Keys in use at a time.")
+    var keys = 64
+
+    @Option(help: "Appends after which a key is retired.")
+    var appendsPerKey = 64
+
+    @Option(help: "Checks of the history; the best counts.")
+    var repetitions = 3
+
+    func validate() throws {
+        guard transactions > 0, keys > 0, appendsPerKey > 0, repetitions > 0 else { throw ValidationError("every option must be positive") }
+    }
+
+    func run() throws {
+        #if DEBUG
+        print("warning: this is a debug build; use `swift run -c release simrun bench elle` for real figures")
+        #endif
+        let bench = ElleBenchmark(transactions: transactions, activeKeys: keys, appendsPerKey: appendsPerKey, seed: 1)
+        let (seconds, report) = bench.measure(repetitions: repetitions)
+        print("elle benchmark: \(transactions) transactions (\(report.committed) ok), \(keys) keys in use, \(appendsPerKey) appends per key, best of \(repetitions)")
+        for anomaly in report.anomalies.prefix(3) { print("  \(anomaly.kind.rawValue): \(anomaly.summary)"); for d in anomaly.details.prefix(4) { print("    \(d.prefix(300))") } }
+        print("checked in \(fixed(seconds, 3)) s: \(Int(Double(transactions) / seconds)) transactions/s (target ≥ 200000), \(report.edges) dependency edges, \(report.anomalies.count) anomalies")
+    }
 }
 
 /// `simrun bench kernel`: the kernel's events per second against a bare swift-collections `Heap`.

@@ -40,6 +40,12 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Write the results as JUnit XML to this file.")
     var junit: String?
 
+    @Option(help: "Shrink the first N failing seeds' scenarios (0: none).")
+    var shrink = 3
+
+    @Option(help: "Seconds of wall time each shrink may take.")
+    var shrinkTime = 60.0
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
@@ -72,6 +78,18 @@ struct FuzzCommand: ParsableCommand {
         print("\(results.count - failures.count) as expected, \(failures.count) not")
         for (result, path) in failures {
             print("  seed \(result.seed): \(result.verdict) (expected \(result.expected))  replay: simrun run \(shellQuoted(path))")
+        }
+        // Each failure's smallest form, as `simrun shrink` makes it (violations only: a seed that
+        // passed where a violation was expected has nothing to shrink).
+        for (result, path) in failures.filter({ $0.0.isViolation }).prefix(shrink) {
+            var shrinker = ScenarioShrinker(path: path, seed: result.seed)
+            shrinker.timeLimit = shrinkTime
+            let written = try String(contentsOfFile: path, encoding: .utf8)
+            guard let shrunk = try? shrinker.shrink(text: written) else { continue }
+            let target = String(path.dropLast(5)) + "-shrunk.yaml"
+            try shrunk.text.write(toFile: target, atomically: true, encoding: .utf8)
+            print("  seed \(result.seed) shrunk: \(shrunk.checker) with \(shrunk.faults) of \(shrunk.originalFaults) faults, \(shrunk.steps.count) reductions  "
+                  + "replay: simrun run \(shellQuoted(target))")
         }
         if let json { try Self.json(results, scenario: scenario.name, failures: failures, seconds: seconds).write(toFile: json, atomically: true, encoding: .utf8) }
         if let junit { try Self.junit(results, scenario: scenario.name, seconds: seconds).write(toFile: junit, atomically: true, encoding: .utf8) }
@@ -137,11 +155,14 @@ struct FuzzResult: Sendable {
     let verdict: String
     let expected: String
     let asExpected: Bool
+    /// Whether an invariant broke (rather than a violation expected and not found).
+    let isViolation: Bool
     let fingerprint: String
     let events: Int
 
     init(_ report: RunReport) {
         seed = report.seed
+        isViolation = !report.verdict.violations.isEmpty
         verdict = report.verdict.description
         expected = report.expected.description
         asExpected = report.asExpected

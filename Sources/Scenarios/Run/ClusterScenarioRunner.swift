@@ -68,9 +68,10 @@ enum ClusterScenarioRunner {
         let healTime = scenario.healAt.map { SimTime(nanoseconds: $0.nanoseconds) }
         let end = SimTime(nanoseconds: scenario.duration.nanoseconds)
         let hosts = cluster.shards.flatMap(\.tablets).flatMap { [$0.tablet, $0.mysqld] }
-        FaultScheduling.installRandomFaults(scenario, on: simulation, defaultTargets: hosts, stop: healTime ?? end)
+        let generator = FaultScheduling.installRandomFaults(scenario, on: simulation, defaultTargets: hosts, stop: healTime ?? end)
+        var armings: [TimedFault] = []
         if let random = scenario.randomFaults, let points = random.twoPCPoints {
-            Self.armRandomTwoPCPoints(points, cluster: cluster, start: SimTime(nanoseconds: random.start.nanoseconds), stop: healTime ?? end)
+            armings = Self.armRandomTwoPCPoints(points, cluster: cluster, start: SimTime(nanoseconds: random.start.nanoseconds), stop: healTime ?? end)
         }
         if let healTime {
             let kept = PermanentFaults(scenario.faults)
@@ -96,16 +97,20 @@ enum ClusterScenarioRunner {
             for checker in checkers { violations += checker.check(view) }
         }
         FaultScheduling.record(violations, in: simulation)
-        return RunReport(
+        var report = RunReport(
             scenarioName: scenario.name, file: scenario.file, seed: seed,
             verdict: violations.isEmpty ? .pass : .violation(violations), expected: scenario.expect,
             fingerprint: simulation.fingerprint, events: simulation.eventsProcessed, virtualTime: simulation.now,
             outcome: outcome, checks: checkers.map(\.name), recentEvents: simulation.recentEvents,
             marks: cluster.observer.marks.sorted { $0.key < $1.key }.map { ($0.key.rawValue, $0.value) })
+        report.randomFaultUnits = (generator.map { FaultScheduling.timeline(of: $0, simulation: simulation) } ?? []) + armings.map { [$0] }
+        return report
     }
 
-    /// Arms 2PC fault points at random times until `stop`, from the run's own stream.
-    static func armRandomTwoPCPoints(_ points: RandomTwoPCPoints, cluster: Cluster, start: SimTime, stop: SimTime) {
+    /// Arms 2PC fault points at random times until `stop`, from the run's own stream; returns
+    /// the armings as timeline steps.
+    static func armRandomTwoPCPoints(_ points: RandomTwoPCPoints, cluster: Cluster, start: SimTime, stop: SimTime) -> [TimedFault] {
+        var steps: [TimedFault] = []
         var stream = cluster.simulation.streams.stream("twopc_points")
         let shards = cluster.shards.map(\.name)
         let faults = cluster.faultPoints
@@ -123,7 +128,10 @@ enum ClusterScenarioRunner {
             }
             let action: TwoPCFaultAction = stream.chance(points.stall) ? .stall : .fail
             cluster.simulation.schedule(at: at) { faults.arm(point, action: action) }
+            steps.append(TimedFault(at: SimDuration(nanoseconds: at.nanoseconds), action: .twoPCFault(point, gateway: nil, action: action, count: 1),
+                                    permanent: false, location: nil))
         }
+        return steps
     }
 
     /// A violation for every mechanism the scenario says it exercises that never ran: such a run

@@ -27,9 +27,10 @@ struct PermanentFaults {
 /// Timeline, random faults and the final heal, for any system.
 enum FaultScheduling {
     /// Installs the random fault generator, if the scenario has one.
+    @discardableResult
     static func installRandomFaults<Message>(_ scenario: Scenario, on simulation: Simulation<Message>, defaultTargets: [ProcessID],
-                                             stop: SimTime) {
-        guard let random = scenario.randomFaults else { return }
+                                             stop: SimTime) -> FaultGenerator<Message>? {
+        guard let random = scenario.randomFaults else { return nil }
         let mix: FaultMix
         switch random.mix {
         case .explicit(let explicit): mix = explicit
@@ -38,8 +39,38 @@ enum FaultScheduling {
             mix = FaultMix.swarm(&stream, kinds: kinds)
         }
         let targets = random.targets.map { $0.compactMap(simulation.processID(named:)) } ?? defaultTargets
-        FaultGenerator(simulation: simulation, mix: mix, targets: targets, start: SimTime(nanoseconds: random.start.nanoseconds), stop: stop)
-            .install()
+        let generator = FaultGenerator(simulation: simulation, mix: mix, targets: targets, start: SimTime(nanoseconds: random.start.nanoseconds),
+                                       stop: stop)
+        generator.install()
+        return generator
+    }
+
+    /// The faults a generator injected, written back as timeline steps: each fault with its heal
+    /// (at the time it healed, the stop at the latest), so that a scenario file can replay them
+    /// without the generator (the shrinker starts from these).
+    static func timeline<Message>(of generator: FaultGenerator<Message>, simulation: Simulation<Message>) -> [[TimedFault]] {
+        var units: [[TimedFault]] = []
+        for injection in generator.injections {
+            var steps: [TimedFault] = []
+            guard let fault = injection.fault else { continue }
+            let named = fault.map { simulation.name(of: $0) }
+            let heal: FaultAction<String>? = switch named {
+            case .partition(let name, _, _, _): .heal(name: name)
+            case .crash(let p, _): .restart(p)
+            case .pause(let p): .resume(p)
+            case .clog(let p, _): .unclog(p)
+            case .degrade(let p, _, _, _): .restore(p)
+            case .heal, .restart, .resume, .unclog, .restore: nil
+            }
+            let at = SimDuration(nanoseconds: injection.time.nanoseconds)
+            steps.append(TimedFault(at: at, action: .fault(named), permanent: false, location: nil))
+            if let heal {
+                let healedAt = SimDuration(nanoseconds: min(injection.healedAt, generator.stop).nanoseconds)
+                steps.append(TimedFault(at: healedAt, action: .fault(heal), permanent: false, location: nil))
+            }
+            units.append(steps)
+        }
+        return units
     }
 
     /// Ends every fault in force but the permanent ones: partitions healed, crashed processes

@@ -37,7 +37,7 @@ enum KernelScenarioRunner {
         }
         let healTime = scenario.healAt.map { SimTime(nanoseconds: $0.nanoseconds) }
         let end = SimTime(nanoseconds: scenario.duration.nanoseconds)
-        FaultScheduling.installRandomFaults(scenario, on: simulation, defaultTargets: simulation.processIDs, stop: healTime ?? end)
+        let generator = FaultScheduling.installRandomFaults(scenario, on: simulation, defaultTargets: simulation.processIDs, stop: healTime ?? end)
         if let healTime {
             let kept = PermanentFaults(scenario.faults)
             simulation.schedule(at: healTime) { FaultScheduling.healEverything(simulation, keeping: kept) }
@@ -52,10 +52,12 @@ enum KernelScenarioRunner {
             for checker in checkers { violations += checker.check(view) }
         }
         FaultScheduling.record(violations, in: simulation)
-        return RunReport(
+        var report = RunReport(
             scenarioName: scenario.name, file: scenario.file, seed: seed,
             verdict: violations.isEmpty ? .pass : .violation(violations), expected: scenario.expect,
             fingerprint: simulation.fingerprint, events: simulation.eventsProcessed, virtualTime: simulation.now,
             outcome: outcome, checks: checkers.map(\.name), recentEvents: simulation.recentEvents)
+        report.randomFaultUnits = generator.map { FaultScheduling.timeline(of: $0, simulation: simulation) } ?? []
+        return report
     }
 }

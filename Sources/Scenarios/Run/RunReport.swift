@@ -17,6 +17,9 @@ public struct RunReport: Sendable {
     public let recentEvents: [TraceEvent]
     /// How often each mechanism ran (coverage marks such as `ers.completed`), sorted by name.
     public let marks: [(name: String, count: Int)]
+    /// The random faults the run injected, as timeline steps, one unit per fault (the fault and
+    /// its heal), in injection order: what a scenario without `random_faults` needs to replay them.
+    public var randomFaultUnits: [[TimedFault]] = []
 
     public init(scenarioName: String, file: String, seed: UInt64, verdict: Verdict, expected: ExpectedVerdict, fingerprint: UInt64,
                 events: Int, virtualTime: SimTime, outcome: RunOutcome, checks: [String], recentEvents: [TraceEvent],

@@ -17,13 +17,16 @@ public struct ListAppendChecker: Sendable {
         public var transactions = 0
         public var committed = 0
         public var edges = 0
+
+        public init() {}
+
         /// The anomalies the model forbids.
         public func forbidden(by model: ConsistencyModel) -> [Anomaly] { anomalies.filter { model.forbids($0.kind) } }
     }
 
     struct Write {
         let txn: Int
-        /// The write's place among the transaction's appends to the key (last one: final).
+        /// Whether it is the transaction's last append to the key (an earlier one is intermediate).
         let final: Bool
     }
 
@@ -32,70 +35,115 @@ public struct ListAppendChecker: Sendable {
         let values: [Int64]
     }
 
+    /// A value appended to a key (values are unique per key).
+    struct Element: Hashable {
+        let key: Int64
+        let value: Int64
+    }
+
     public func check(_ history: RunHistory) -> Report {
         let txns = history.transactions
         var report = Report()
         report.transactions = txns.count
         report.committed = txns.count { $0.finalOutcome == .ok }
-        var writes: [Int64: [Int64: Write]] = [:]
+        var writes: [Element: Write] = [:]
+        writes.reserveCapacity(txns.count * 2)
         for (t, record) in txns.enumerated() {
-            var lastAppend: [Int64: Int64] = [:]
-            for op in record.ops { if case .append(let k, let v) = op { lastAppend[k] = v } }
-            for op in record.ops {
+            let ops = record.ops
+            for (i, op) in ops.enumerated() {
                 guard case .append(let k, let v) = op else { continue }
-                if let other = writes[k]?[v] {
+                let final = !ops[(i + 1)...].contains { if case .append(k, _) = $0 { true } else { false } }
+                if let other = writes.updateValue(Write(txn: t, final: final), forKey: Element(key: k, value: v)) {
                     report.anomalies.append(Anomaly(kind: .garbage, summary: "value \(v) was appended to key \(k) twice",
                                                     details: [txns[other.txn].line, record.line]))
                 }
-                writes[k, default: [:]][v] = Write(txn: t, final: lastAppend[k] == v)
             }
         }
         // Reads of committed transactions, per key, in history order; internal consistency first.
         var reads: [Int64: [Read]] = [:]
         for (t, record) in txns.enumerated() where record.finalOutcome == .ok {
-            report.anomalies += internalAnomalies(record)
+            if Self.touchesAKeyTwice(record.ops) { report.anomalies += internalAnomalies(record) }
             for op in record.ops {
                 guard case .read(let k, let values?) = op else { continue }
                 reads[k, default: []].append(Read(txn: t, values: values))
-                report.anomalies += readAnomalies(key: k, values: values, reader: t, txns: txns, writes: writes[k] ?? [:])
             }
         }
         // Each key's version order is its longest read; every other read must be a prefix of it.
         var graph = DependencyGraph(nodes: txns.count)
-        let excluded = Set(txns.indices.filter { txns[$0].finalOutcome == .fail })
         for key in reads.keys.sorted() {
             let keyReads = reads[key]!
-            let order = keyReads.max { $0.values.count < $1.values.count || ($0.values.count == $1.values.count && $0.txn > $1.txn) }!.values
-            var consistent = true
-            for read in keyReads where !order.starts(with: read.values) {
-                consistent = false
-                let longest = keyReads.first { $0.values == order }!
+            let longest = keyReads.max { $0.values.count < $1.values.count || ($0.values.count == $1.values.count && $0.txn > $1.txn) }!
+            let order = longest.values
+            if let read = keyReads.first(where: { !order.starts(with: $0.values) }) {
                 report.anomalies.append(Anomaly(
                     kind: .incompatibleOrder, summary: "reads of key \(key) disagree on the order of its values",
                     details: ["\(txns[read.txn].name) read \(Self.list(read.values))", "\(txns[longest.txn].name) read \(Self.list(order))"]))
-                break
+                continue
             }
-            guard consistent else { continue }
-            let keyWrites = writes[key] ?? [:]
-            func writer(_ value: Int64) -> Int? {
-                guard let t = keyWrites[value]?.txn, !excluded.contains(t) else { return nil }
-                return t
-            }
-            for (a, b) in zip(order, order.dropFirst()) {
-                if let from = writer(a), let to = writer(b) { graph.add(from, to, .ww, key: key, value: b) }
-            }
-            for read in keyReads {
-                if let last = read.values.last, let from = writer(last) { graph.add(from, read.txn, .wr, key: key, value: last) }
-                if read.values.count < order.count, let to = writer(order[read.values.count]) {
-                    graph.add(read.txn, to, .rw, key: key, value: order[read.values.count])
+            // Every value any read saw is in the order: check each once, and find its writer.
+            var writers = [Int?](repeating: nil, count: order.count)
+            var finals = [Bool](repeating: true, count: order.count)
+            var seen = Set<Int64>(minimumCapacity: order.count)
+            for (i, value) in order.enumerated() {
+                guard seen.insert(value).inserted else {
+                    report.anomalies.append(Anomaly(kind: .garbage, summary: "\(txns[longest.txn].name) read value \(value) twice in key \(key)",
+                                                    details: [txns[longest.txn].line]))
+                    continue
+                }
+                guard let write = writes[Element(key: key, value: value)] else {
+                    report.anomalies.append(Anomaly(kind: .garbage, summary: "\(txns[longest.txn].name) read value \(value) in key \(key), which no transaction appended",
+                                                    details: [txns[longest.txn].line]))
+                    continue
+                }
+                finals[i] = write.final
+                if txns[write.txn].finalOutcome == .fail {
+                    let reader = keyReads.first { $0.values.count > i }!.txn
+                    report.anomalies.append(Anomaly(
+                        kind: .g1a, summary: "\(txns[reader].name) read value \(value) of key \(key), appended by \(txns[write.txn].name), which failed",
+                        details: [txns[reader].line, txns[write.txn].line]))
+                } else {
+                    writers[i] = write.txn
                 }
             }
-            report.anomalies += lostUpdates(key: key, txns: txns)
+            for i in order.indices.dropLast() {
+                if let from = writers[i], let to = writers[i + 1] { graph.add(from, to, .ww, key: key, value: order[i + 1]) }
+            }
+            for read in keyReads {
+                let m = read.values.count
+                if m > 0 {
+                    if let from = writers[m - 1] {
+                        graph.add(from, read.txn, .wr, key: key, value: order[m - 1])
+                        if !finals[m - 1] && from != read.txn {
+                            report.anomalies.append(Anomaly(
+                                kind: .g1b, summary: "\(txns[read.txn].name) read key \(key) ending in \(order[m - 1]), an intermediate append of \(txns[from].name)",
+                                details: [txns[read.txn].line, txns[from].line]))
+                        }
+                    }
+                }
+                if m < order.count, let to = writers[m] { graph.add(read.txn, to, .rw, key: key, value: order[m]) }
+            }
         }
+        report.anomalies += lostUpdates(txns)
         report.edges = graph.edges.reduce(0) { $0 + $1.count }
         report.anomalies += cycles(graph, txns: txns)
         report.anomalies.sort { $0.kind < $1.kind }
         return report
+    }
+
+    /// Whether some key is read or appended more than once (only then can a transaction
+    /// contradict itself).
+    static func touchesAKeyTwice(_ ops: [MicroOp]) -> Bool {
+        var keys: [Int64] = []
+        for op in ops {
+            let key: Int64
+            switch op {
+            case .append(let k, _), .read(let k, _): key = k
+            default: continue
+            }
+            if keys.contains(key) { return true }
+            keys.append(key)
+        }
+        return false
     }
 
     /// A transaction's reads must agree with what it read and appended before.
@@ -126,54 +174,38 @@ public struct ListAppendChecker: Sendable {
         return []
     }
 
-    /// Values a committed read may not see: unwritten, repeated, failed (G1a) or intermediate (G1b).
-    func readAnomalies(key: Int64, values: [Int64], reader: Int, txns: [TransactionRecord], writes: [Int64: Write]) -> [Anomaly] {
-        var anomalies: [Anomaly] = []
-        var seen = Set<Int64>()
-        for value in values {
-            guard seen.insert(value).inserted else {
-                anomalies.append(Anomaly(kind: .garbage, summary: "\(txns[reader].name) read value \(value) twice in key \(key)", details: [txns[reader].line]))
-                continue
-            }
-            guard let write = writes[value] else {
-                anomalies.append(Anomaly(kind: .garbage, summary: "\(txns[reader].name) read value \(value) in key \(key), which no transaction appended",
-                                         details: [txns[reader].line]))
-                continue
-            }
-            if txns[write.txn].finalOutcome == .fail {
-                anomalies.append(Anomaly(
-                    kind: .g1a, summary: "\(txns[reader].name) read value \(value) of key \(key), appended by \(txns[write.txn].name), which failed",
-                    details: [txns[reader].line, txns[write.txn].line]))
-            }
-        }
-        if let last = values.last, let write = writes[last], write.txn != reader, !write.final {
-            anomalies.append(Anomaly(
-                kind: .g1b, summary: "\(txns[reader].name) read key \(key) ending in \(last), an intermediate append of \(txns[write.txn].name)",
-                details: [txns[reader].line, txns[write.txn].line]))
-        }
-        return anomalies
-    }
-
-    /// Two committed transactions that read the same version of `key` and then both appended to it.
-    func lostUpdates(key: Int64, txns: [TransactionRecord]) -> [Anomaly] {
-        var byVersion: [Int: [Int]] = [:]
+    /// Two committed transactions that read the same version of a key and then both appended to it.
+    func lostUpdates(_ txns: [TransactionRecord]) -> [Anomaly] {
+        // Per key, per version read (its length), the transactions that read it and then appended.
+        var byKey: [Int64: [Int: [Int]]] = [:]
         for (t, record) in txns.enumerated() where record.finalOutcome == .ok {
-            var readLength: Int?
+            var readLength: [Int64: Int] = [:]
+            var appended = Set<Int64>()
             for op in record.ops {
-                if case .read(let k, let values?) = op, k == key, readLength == nil { readLength = values.count }
-                if case .append(let k, _) = op, k == key {
-                    if let readLength { byVersion[readLength, default: []].append(t) }
+                switch op {
+                case .read(let k, let values?) where readLength[k] == nil && !appended.contains(k):
+                    readLength[k] = values.count
+                case .append(let k, _) where !appended.contains(k):
+                    appended.insert(k)
+                    if let length = readLength[k] { byKey[k, default: [:]][length, default: []].append(t) }
+                default:
                     break
                 }
             }
         }
-        return byVersion.keys.sorted().compactMap { length in
-            let group = byVersion[length]!
-            guard group.count > 1 else { return nil }
-            return Anomaly(kind: .lostUpdate,
-                           summary: "\(group.map { txns[$0].name }.joined(separator: ", ")) all read key \(key) at its version \(length) and appended to it",
-                           details: group.map { txns[$0].line })
+        var anomalies: [Anomaly] = []
+        for key in byKey.keys.sorted() {
+            let versions = byKey[key]!
+            for length in versions.keys.sorted() {
+                let group = versions[length]!
+                guard group.count > 1 else { continue }
+                anomalies.append(Anomaly(
+                    kind: .lostUpdate,
+                    summary: "\(group.map { txns[$0].name }.joined(separator: ", ")) all read key \(key) at its version \(length) and appended to it",
+                    details: group.map { txns[$0].line }))
+            }
         }
+        return anomalies
     }
 
     /// The shortest cycles of each kind, inside each strongly connected component.
