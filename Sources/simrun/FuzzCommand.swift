@@ -19,8 +19,14 @@ struct FuzzCommand: ParsableCommand {
             the expected one.
             """)
 
-    @Argument(help: "The scenario file (YAML).")
-    var file: String
+    @Argument(help: "The scenario file (YAML); leave it out with --profile.")
+    var file: String?
+
+    @Option(help: "Instead of a file, swarm over whole scenarios: each seed draws its cluster shape, workloads, transaction mode and faults (ci or deep).")
+    var profile: SwarmProfile?
+
+    @Option(help: "Start no new seed after this many seconds of wall time.")
+    var timeLimit: Double?
 
     @Option(help: "The seeds, inclusive: A..B.")
     var seeds: SeedRange
@@ -48,17 +54,32 @@ struct FuzzCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if (file == nil) == (profile == nil) { throw ValidationError("give a scenario file or --profile, not both") }
     }
 
     func run() throws {
-        let scenario = try ScenarioLoader.load(path: file)
-        let text = try String(contentsOfFile: file, encoding: .utf8)
+        // Each seed's scenario: the file's, or the one the swarm profile draws for it.
+        let fileScenario = try file.map { try ScenarioLoader.load(path: $0) }
+        let fileText = try file.map { try String(contentsOfFile: $0, encoding: .utf8) }
+        let name = fileScenario?.name ?? "swarm-\(profile!.rawValue)"
         let mine = seeds.values.enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element)
         let workers = min(max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount), max(1, mine.count))
         let started = Date()
+        let deadline = timeLimit.map { started.addingTimeInterval($0) }
         let progress = FuzzProgress(total: mine.count, live: isatty(1) != 0)
+        let profile = self.profile
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let (index, seed) = progress.next(mine) {
+            while deadline.map({ Date() < $0 }) ?? true, let (index, seed) = progress.next(mine) {
+                let scenario: Scenario
+                if let fileScenario {
+                    scenario = fileScenario
+                } else {
+                    do {
+                        scenario = try ScenarioLoader.parse(profile!.scenario(seed: seed), file: "swarm-\(profile!.rawValue)-\(seed).yaml")
+                    } catch {
+                        preconditionFailure("the swarm profile wrote a scenario its own loader refuses (seed \(seed)): \(error)")
+                    }
+                }
                 let report = ScenarioRunner.run(scenario, seed: seed, sink: nil)
                 progress.finished(index, FuzzResult(report))
             }
@@ -69,11 +90,14 @@ struct FuzzCommand: ParsableCommand {
         var failures: [(FuzzResult, String)] = []
         for result in results where !result.asExpected {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let path = (out as NSString).appendingPathComponent("\(scenario.name)-seed-\(result.seed).yaml")
-            try Self.withSeed(text, result.seed).write(toFile: path, atomically: true, encoding: .utf8)
+            let path = (out as NSString).appendingPathComponent("\(name)-seed-\(result.seed).yaml")
+            let text = fileText.map { Self.withSeed($0, result.seed) } ?? profile!.scenario(seed: result.seed)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
             failures.append((result, path))
         }
-        print("fuzz \(scenario.name): \(results.count) seeds (\(seeds)\(shard.count > 1 ? ", shard \(shard)" : "")) in \(fixed(seconds, 1)) s, "
+        let skipped = mine.count - results.count
+        if skipped > 0 { print("time limit: \(skipped) seeds not started") }
+        print("fuzz \(name): \(results.count) seeds (\(seeds)\(shard.count > 1 ? ", shard \(shard)" : "")) in \(fixed(seconds, 1)) s, "
               + "\(fixed(Double(results.count) / max(seconds, 1e-9), 1)) seeds/s with \(workers) jobs")
         print("\(results.count - failures.count) as expected, \(failures.count) not")
         for (result, path) in failures {
@@ -91,8 +115,8 @@ struct FuzzCommand: ParsableCommand {
             print("  seed \(result.seed) shrunk: \(shrunk.checker) with \(shrunk.faults) of \(shrunk.originalFaults) faults, \(shrunk.steps.count) reductions  "
                   + "replay: simrun run \(shellQuoted(target))")
         }
-        if let json { try Self.json(results, scenario: scenario.name, failures: failures, seconds: seconds).write(toFile: json, atomically: true, encoding: .utf8) }
-        if let junit { try Self.junit(results, scenario: scenario.name, seconds: seconds).write(toFile: junit, atomically: true, encoding: .utf8) }
+        if let json { try Self.json(results, scenario: name, failures: failures, seconds: seconds).write(toFile: json, atomically: true, encoding: .utf8) }
+        if let junit { try Self.junit(results, scenario: name, seconds: seconds).write(toFile: junit, atomically: true, encoding: .utf8) }
         if !failures.isEmpty { throw ExitCode(1) }
     }
 
@@ -222,6 +246,8 @@ final class FuzzProgress: Sendable {
         state.withLock { s in s.results.keys.sorted().map { s.results[$0]! } }
     }
 }
+
+extension SwarmProfile: ExpressibleByArgument {}
 
 /// `A..B`: an inclusive range of seeds.
 struct SeedRange: ExpressibleByArgument, CustomStringConvertible {

@@ -103,6 +103,15 @@ import Testing
 
     @Test func internalInconsistency() {
         #expect(kinds([Self.t(1, 0, [Self.a(1, 10), Self.r(1, [])])]) == [.internal])
+        // A second read that drops what the first saw contradicts it under any model.
+        let shrinking = [Self.t(1, 0, [Self.a(1, 10)]), Self.t(2, 0, [Self.r(1, [10]), Self.r(1, [])])]
+        #expect(kinds(shrinking, model: .readCommitted).contains(.internal))
+    }
+
+    @Test func nonRepeatableReadIsAllowedUnderReadCommittedOnly() {
+        let history = [Self.t(1, 0, [Self.a(1, 10)]), Self.t(2, 0, [Self.r(1, []), Self.a(2, 20), Self.r(1, [10])])]
+        #expect(kinds(history).contains(.nonRepeatableRead))
+        #expect(kinds(history, model: .readCommitted).isEmpty)
     }
 
     @Test func incompatibleOrderAndGarbage() {

@@ -18,6 +18,8 @@ public struct Anomaly: Sendable, Equatable {
         case lostUpdate = "lost-update"
         /// A transaction's reads disagree with its own earlier reads and writes.
         case `internal` = "internal"
+        /// A transaction read a key twice and the second read saw other transactions' writes.
+        case nonRepeatableRead = "non-repeatable-read"
         /// Two reads of a key that are not prefixes of one another: no single order of versions.
         case incompatibleOrder = "incompatible-order"
         /// A read saw a value nobody wrote, or the same value twice.
@@ -43,7 +45,8 @@ public struct Anomaly: Sendable, Equatable {
 
 /// The consistency model a history is checked against: which anomalies it forbids.
 public enum ConsistencyModel: String, Sendable, CaseIterable {
-    /// No dirty reads or writes: G0, G1a, G1b, G1c are forbidden.
+    /// No dirty reads or writes: G0, G1a, G1b, G1c (and reads inconsistent with the transaction's
+    /// own writes) are forbidden; read skew, write skew, lost updates and non-repeatable reads are not.
     case readCommitted = "read_committed"
     /// Every anomaly is forbidden.
     case serializable
@@ -51,7 +54,7 @@ public enum ConsistencyModel: String, Sendable, CaseIterable {
     public func forbids(_ kind: Anomaly.Kind) -> Bool {
         switch self {
         case .serializable: true
-        case .readCommitted: ![.gSingle, .g2, .lostUpdate].contains(kind)
+        case .readCommitted: ![.gSingle, .g2, .lostUpdate, .nonRepeatableRead].contains(kind)
         }
     }
 }

@@ -146,32 +146,38 @@ public struct ListAppendChecker: Sendable {
         return false
     }
 
-    /// A transaction's reads must agree with what it read and appended before.
+    /// A transaction's reads must agree with what it read and appended before: a later read of a
+    /// key extends the earlier one (versions only grow) and ends with the transaction's own
+    /// appends since. Under serializability it is exactly the earlier read plus those appends;
+    /// read committed lets other transactions' appends come between (a non-repeatable read).
     func internalAnomalies(_ record: TransactionRecord) -> [Anomaly] {
         var known: [Int64: [Int64]] = [:]
-        var appended: [Int64: [Int64]] = [:]
+        var mine: [Int64: [Int64]] = [:]
+        var anomalies: [Anomaly] = []
         for op in record.ops {
             switch op {
             case .append(let k, let v):
-                if known[k] != nil { known[k]!.append(v) } else { appended[k, default: []].append(v) }
+                mine[k, default: []].append(v)
             case .read(let k, let values?):
-                let expected = known[k]
-                let suffix = appended[k] ?? []
-                if let expected, expected != values {
-                    return [Anomaly(kind: .internal, summary: "\(record.name) read key \(k) as \(Self.list(values)) after it had seen or made \(Self.list(expected))",
-                                    details: [record.line])]
-                }
-                if expected == nil && !values.reversed().starts(with: suffix.reversed()) {
-                    return [Anomaly(kind: .internal, summary: "\(record.name) read key \(k) as \(Self.list(values)), without its own appends \(Self.list(suffix)) at the end",
-                                    details: [record.line])]
+                let own = mine[k] ?? []
+                if let before = known[k], !values.starts(with: before) {
+                    anomalies.append(Anomaly(kind: .internal, summary: "\(record.name) read key \(k) as \(Self.list(values)) after reading \(Self.list(before))",
+                                             details: [record.line]))
+                } else if !values.reversed().starts(with: own.reversed()) {
+                    anomalies.append(Anomaly(kind: .internal, summary: "\(record.name) read key \(k) as \(Self.list(values)), without its own appends \(Self.list(own)) at the end",
+                                             details: [record.line]))
+                } else if let before = known[k], values != before + own {
+                    anomalies.append(Anomaly(kind: .nonRepeatableRead,
+                                             summary: "\(record.name) read key \(k) twice and saw other transactions' appends the second time",
+                                             details: [record.line]))
                 }
                 known[k] = values
-                appended[k] = nil
+                mine[k] = nil
             default:
                 break
             }
         }
-        return []
+        return anomalies
     }
 
     /// Two committed transactions that read the same version of a key and then both appended to it.
