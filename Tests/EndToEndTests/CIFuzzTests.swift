@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+/// CI's fuzz step: a few hundred seeds of the swarm profile `ci` must all hold every invariant,
+/// and a sample of them, run again in another process, must give the same fingerprints.
+@Suite struct CIFuzzTests {
+    @Test func ciProfileSeedsPassAndReplayInAnotherProcess() throws {
+        let all = FuzzCommandTests.temporary("ci-all.json")
+        let sample = FuzzCommandTests.temporary("ci-sample.json")
+        let out = FuzzCommandTests.temporary("ci-failures")
+        defer { for url in [all, sample, out] { try? FileManager.default.removeItem(at: url) } }
+        let sweep = try Simrun.run(["fuzz", "--profile", "ci", "--seeds", "1..300", "--jobs", "2", "--json", all.path, "--out", out.path])
+        #expect(sweep.status == 0, "\(sweep.stdout.suffix(2_000))")
+        #expect(sweep.stdout.contains("300 as expected, 0 not"))
+        // Every tenth seed again, alone, in a second process.
+        let again = try Simrun.run(["fuzz", "--profile", "ci", "--seeds", "1..300", "--shard", "4/10", "--jobs", "1", "--json", sample.path])
+        #expect(again.status == 0)
+        let first = Dictionary(uniqueKeysWithValues: try FuzzCommandTests.results(all).compactMap { run in
+            (run["seed"] as? Int).map { ($0, run["fingerprint"] as? String ?? "") }
+        })
+        let second = try FuzzCommandTests.results(sample)
+        #expect(second.count == 30)
+        for run in second {
+            let seed = run["seed"] as? Int ?? -1
+            #expect(run["fingerprint"] as? String == first[seed], "seed \(seed) ran differently in another process")
+        }
+    }
+}
