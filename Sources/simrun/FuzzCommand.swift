@@ -28,6 +28,9 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Start no new seed after this many seconds of wall time.")
     var timeLimit: Double?
 
+    @Option(help: "The standalone database of the oracle check: sqlite, mariadb or socket:PATH.")
+    var oracle: OracleOption?
+
     @Option(help: "The seeds, inclusive: A..B.")
     var seeds: SeedRange
 
@@ -70,7 +73,7 @@ struct FuzzCommand: ParsableCommand {
         let profile = self.profile
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while deadline.map({ Date() < $0 }) ?? true, let (index, seed) = progress.next(mine) {
-                let scenario: Scenario
+                var scenario: Scenario
                 if let fileScenario {
                     scenario = fileScenario
                 } else {
@@ -80,6 +83,7 @@ struct FuzzCommand: ParsableCommand {
                         preconditionFailure("the swarm profile wrote a scenario its own loader refuses (seed \(seed)): \(error)")
                     }
                 }
+                if let oracle { scenario.oracle = oracle.choice }
                 let report = ScenarioRunner.run(scenario, seed: seed, sink: nil)
                 progress.finished(index, FuzzResult(report))
             }

@@ -21,8 +21,12 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Option(help: "The standalone database of the oracle check: sqlite (embedded), mariadb (a private server simrun starts) or socket:PATH.")
+    var oracle: OracleOption?
+
     func run() throws {
-        let scenario = try ScenarioLoader.load(path: file)
+        var scenario = try ScenarioLoader.load(path: file)
+        if let oracle { scenario.oracle = oracle.choice }
         let sink = try trace.map { try JSONLinesFile(path: $0) }
         let report = ScenarioRunner.run(scenario, seed: seed, sink: sink)
         sink?.close()
@@ -36,4 +40,20 @@ struct RunCommand: ParsableCommand {
 func shellQuoted(_ text: String) -> String {
     let safe = text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@".contains($0) }
     return safe && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+/// `--oracle sqlite`, `--oracle mariadb` (a private server simrun starts) or
+/// `--oracle socket:PATH` (a running server).
+struct OracleOption: ExpressibleByArgument {
+    let choice: OracleChoice
+
+    init?(argument: String) {
+        switch argument {
+        case "sqlite": choice = .sqlite
+        case "mariadb": choice = .mariadb
+        default:
+            guard argument.hasPrefix("socket:"), argument.count > 7 else { return nil }
+            choice = .mariadbSocket(String(argument.dropFirst(7)))
+        }
+    }
 }

@@ -26,3 +26,17 @@ import Testing
         }
     }
 }
+
+/// CI's MariaDB oracle seeds: list-append runs whose committed work, replayed into a real MariaDB
+/// that simrun starts, answers every committed read as the cluster did.
+@Suite struct MariaDBOracleSeedsTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/mariadbd")))
+    func listAppendSeedsAgreeWithMariaDB() throws {
+        let json = FuzzCommandTests.temporary("mariadb.json")
+        defer { try? FileManager.default.removeItem(at: json) }
+        let result = try Simrun.run(["fuzz", "scenarios/list-append-twopc-partitions.yaml", "--seeds", "1..4", "--jobs", "2",
+                                     "--oracle", "mariadb", "--json", json.path, "--shrink", "0"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr.suffix(1_000))")
+        #expect(try FuzzCommandTests.results(json).count == 4)
+    }
+}

@@ -33,6 +33,9 @@ public struct Scenario: Sendable {
     /// of `coverage`, since it would pass without testing what it is about.
     public var exercises: [ClusterMark] = []
     public var expect: ExpectedVerdict
+    /// The standalone database the `oracle` check replays committed work into (a run option,
+    /// not a file field: `simrun run --oracle mariadb`).
+    public var oracle: OracleChoice = .sqlite
 }
 
 /// The system a scenario runs.

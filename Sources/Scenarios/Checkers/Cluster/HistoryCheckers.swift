@@ -1,3 +1,4 @@
+import Foundation
 import SimCluster
 import SimCore
 import SQLSyntax
@@ -86,5 +87,59 @@ public struct BankScenarioChecker: ClusterChecker {
             }
         }
         return balances
+    }
+}
+
+/// The standalone-MySQL oracle on each list-append workload: the committed transactions replayed
+/// in a serial order into one unsharded database (the embedded node, or a real MariaDB) answer
+/// every committed read as the cluster did and end with the same table.
+public struct OracleChecker: ClusterChecker {
+    public let name = "oracle"
+    public init() {}
+
+    public func check(_ run: ClusterRunView) -> [Violation] {
+        var violations: [Violation] = []
+        var done = Set<String>()
+        for workload in run.transactionWorkloads {
+            guard case .listAppend(let generator, _, _) = workload.kind, done.insert(generator.table).inserted else { continue }
+            let histories = run.transactionWorkloads.filter {
+                if case .listAppend(let g, _, _) = $0.kind { g.table == generator.table } else { false }
+            }.flatMap(\.histories)
+            do {
+                let schema = run.cluster.spec.keyspaces.first { keyspace in
+                    keyspace.schema.range(of: "CREATE TABLE \(generator.table) ", options: .caseInsensitive) != nil
+                }?.schema ?? ""
+                let database: any OracleDatabase = switch run.scenario.oracle {
+                case .sqlite: try SQLiteOracle(schema: schema)
+                case .mariadb: try MariaDBOracle.start(schema: schema)
+                case .mariadbSocket(let socket): try MariaDBOracle(socket: socket, schema: schema)
+                }
+                defer { (database as? MariaDBOracle)?.stop() }
+                let outcome = try ListAppendOracle(workload: generator).check(RunHistory(histories), finalLists: try Self.finalLists(generator, cluster: run.cluster),
+                                                                             on: database)
+                for finding in outcome.findings.prefix(20) {
+                    violations.append(Violation(checker: name, message: finding.message, details: finding.details))
+                }
+            } catch {
+                violations.append(Violation(checker: name, message: "the oracle could not run: \(error)"))
+            }
+        }
+        return violations
+    }
+
+    /// Each key's list on the primaries of the shards holding the table.
+    static func finalLists(_ workload: ListAppendWorkload, cluster: Cluster) throws -> [Int64: [Int64]] {
+        var lists: [Int64: [Int64]] = [:]
+        for shard in cluster.shards {
+            guard let primary = cluster.primary(of: shard), let storage = cluster.storage(of: primary),
+                  let columns = storage.catalog.table(workload.table)?.columns.map({ $0.name.lowercased() }),
+                  let k = columns.firstIndex(of: workload.keyColumn), let v = columns.firstIndex(of: workload.valueColumn) else { continue }
+            for row in try storage.rows(of: workload.table) {
+                guard let key = row[k].integer else { continue }
+                let text: String = if case .text(let t) = row[v] { t } else { "" }
+                lists[key] = text.split(separator: " ").compactMap { Int64($0) }
+            }
+        }
+        return lists
     }
 }
