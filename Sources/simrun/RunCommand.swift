@@ -21,16 +21,26 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Option(help: "Write the run as a self-contained HTML timeline to this file.")
+    var html: String?
+
     @Option(help: "The standalone database of the oracle check: sqlite (embedded), mariadb (a private server simrun starts) or socket:PATH.")
     var oracle: OracleOption?
 
     func run() throws {
         var scenario = try ScenarioLoader.load(path: file)
         if let oracle { scenario.oracle = oracle.choice }
-        let sink = try trace.map { try JSONLinesFile(path: $0) }
+        // The HTML report is drawn from the trace: written to a temporary file when not asked for.
+        let tracePath = trace ?? html.map { _ in FileManager.default.temporaryDirectory.appendingPathComponent("vtsim-trace-\(getpid()).jsonl").path }
+        let sink = try tracePath.map { try JSONLinesFile(path: $0) }
         let report = ScenarioRunner.run(scenario, seed: seed, sink: sink)
         sink?.close()
         let replay = "simrun run \(shellQuoted(file)) --seed \(report.seed)"
+        if let html, let tracePath {
+            let lines = try String(contentsOfFile: tracePath, encoding: .utf8).components(separatedBy: "\n")
+            if trace == nil { try? FileManager.default.removeItem(atPath: tracePath) }
+            try HTMLReport().html(traceLines: lines, summary: HTMLReport.Summary(report, replay: replay)).write(toFile: html, atomically: true, encoding: .utf8)
+        }
         print(json ? ReportFormatter.json(report, replay: replay, trace: trace) : ReportFormatter.text(report, replay: replay))
         if !report.asExpected { throw ExitCode(1) }
     }

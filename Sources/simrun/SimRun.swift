@@ -14,7 +14,7 @@ struct SimRun: ParsableCommand {
             malformed file, a bad flag).
             """,
         version: "vtsim \(VTSim.version)",
-        subcommands: [RunCommand.self, FuzzCommand.self, ShrinkCommand.self, MergeCommand.self, ExplainCommand.self, SLTCommand.self, BenchCommand.self])
+        subcommands: [RunCommand.self, FuzzCommand.self, ShrinkCommand.self, ReportCommand.self, MergeCommand.self, ExplainCommand.self, SLTCommand.self, BenchCommand.self])
 
     /// Parses and runs, mapping every kind of bad input to exit status 2.
     static func main() {
