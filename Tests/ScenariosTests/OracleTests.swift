@@ -91,3 +91,42 @@ import Testing
         #expect(outcome.comparedReads == 3)
     }
 }
+
+/// The read-your-writes checker fires when a session does not see its own acknowledged write on
+/// the primary, or reads a wrong value from a replica; stale replica reads are allowed.
+@Suite struct ReadYourWritesCheckerTests {
+    @Test func aLostOwnWriteIsCaughtAndStaleReplicaReadsAreNot() throws {
+        let text = """
+            name: ryw
+            duration: 3s
+            cluster:
+              gateways: 1
+              keyspaces:
+                - name: app
+                  replicas: 1
+                  schema: |
+                    CREATE TABLE ryw (id BIGINT PRIMARY KEY, v VARCHAR(32) NOT NULL);
+              mysql: {apply_delay: 20ms}
+            workload:
+              - read_your_writes: {keyspace: app, clients: 2}
+            checks: [read_your_writes]
+            expect: pass
+            """
+        let report = ScenarioRunner.run(try ScenarioLoader.parse(text, file: "ryw.yaml"))
+        #expect(report.asExpected, "\(report.verdict)")
+        let marks = Dictionary(uniqueKeysWithValues: report.marks.map { ($0.name, $0.count) })
+        #expect((marks["ryw.read_own_write"] ?? 0) > 20 && (marks["ryw.stale_replica_read"] ?? 0) > 0, "\(report.marks)")
+        // The checker itself, on histories made by hand: a primary read that missed the session's
+        // own write, and a replica read of a wrong value, are violations; a stale one is not.
+        guard case .cluster(let clusterScenario) = try ScenarioLoader.parse(text, file: "ryw.yaml").system else { return }
+        let cluster = try Cluster(spec: clusterScenario.spec, seed: 1)
+        let scenario = try ScenarioLoader.parse(text, file: "ryw.yaml")
+        let stale = ReadYourWritesHistory(records: [.init(id: 7, written: .zero, acknowledged: true, primaryRead: .some(7), replicaRead: .some(nil))])
+        #expect(ReadYourWritesChecker().check(ClusterRunView(scenario: scenario, cluster: cluster, readYourWrites: [("client-1", stale)])).isEmpty)
+        let lost = ReadYourWritesHistory(records: [.init(id: 7, written: .zero, acknowledged: true, primaryRead: .some(nil)),
+                                                   .init(id: 8, written: .zero, acknowledged: true, primaryRead: .some(8), replicaRead: .some(3))])
+        let found = ReadYourWritesChecker().check(ClusterRunView(scenario: scenario, cluster: cluster, readYourWrites: [("client-1", lost)]))
+        #expect(found.map(\.message) == ["client-1 wrote row 7 (acknowledged at 0s) and read no row back from the primary",
+                                         "client-1 read row 8 from a replica as 3"])
+    }
+}

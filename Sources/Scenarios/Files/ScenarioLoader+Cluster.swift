@@ -171,7 +171,7 @@ extension ScenarioLoader {
     static func parseWorkload(_ value: YAMLValue, spec: ClusterSpec) throws -> [WorkloadSpec] {
         var workloads: [WorkloadSpec] = []
         for item in try value.sequence() {
-            let entries = try item.mapping(allowed: ["writer", "script", "list_append", "bank"])
+            let entries = try item.mapping(allowed: ["writer", "script", "list_append", "bank", "read_your_writes"])
             guard entries.count == 1, let (key, body) = entries.first else { throw item.error("a workload entry names exactly one workload") }
             switch key {
             case "writer":
@@ -259,6 +259,24 @@ extension ScenarioLoader {
                 if let v = f["locking_reads"] { workload.lockingReads = try v.bool() }
                 let (settings, clients) = try transactionSettings(f, at: body, spec: spec)
                 workloads.append(WorkloadSpec(kind: .bank(workload, settings), clients: clients, interval: settings.interval))
+            case "read_your_writes":
+                let f = try body.fields(allowed: ["gateway", "keyspace", "table", "clients", "interval", "timeout"])
+                let gateway = try f["gateway"]?.string() ?? "gate-1"
+                guard ClusterLayout(spec).gateways.contains(gateway) else {
+                    throw (f["gateway"] ?? body).error("the cluster has no gateway '\(gateway)' (set 'gateways' in the cluster)")
+                }
+                let keyspaceValue = try f.required("keyspace")
+                let keyspace = try keyspaceValue.string()
+                guard let keyspaceSpec = spec.keyspaces.first(where: { $0.name == keyspace }) else {
+                    throw keyspaceValue.error("the cluster has no keyspace '\(keyspace)'")
+                }
+                guard keyspaceSpec.replicas + keyspaceSpec.rdonly > 0 else { throw keyspaceValue.error("keyspace \(keyspace) has no replica to read from") }
+                let table = try f["table"]?.string() ?? "ryw"
+                try requireColumns(["id", "v"], of: table, at: f["table"] ?? body, spec: spec)
+                workloads.append(WorkloadSpec(
+                    kind: .readYourWrites(gateway: gateway, keyspace: keyspace, table: table, timeout: try f["timeout"].map(positive) ?? .seconds(5)),
+                    clients: Int(try f["clients"]?.int(in: 1...1000) ?? 1),
+                    interval: try f["interval"].map(positive) ?? .milliseconds(20)))
             default:
                 preconditionFailure("keys were checked")
             }

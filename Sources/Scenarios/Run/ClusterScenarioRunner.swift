@@ -19,6 +19,7 @@ enum ClusterScenarioRunner {
         var writers: [(name: String, history: WriteHistory)] = []
         var gatewayClients: [(name: String, history: GatewayHistory)] = []
         var transactionWorkloads: [TransactionWorkloadRun] = []
+        var sessions: [(name: String, history: ReadYourWritesHistory)] = []
         var clientNumber = 0
         for workload in clusterScenario.workloads {
             var histories: [TransactionHistory] = []
@@ -45,6 +46,11 @@ enum ClusterScenarioRunner {
                     let history = TransactionHistory()
                     histories.append(history)
                     cluster.addTransactionClient(named: name, number: clientNumber, workload: generator, settings: settings, history: history)
+                case .readYourWrites(let gateway, let keyspace, let table, let timeout):
+                    let history = ReadYourWritesHistory()
+                    sessions.append((name, history))
+                    cluster.addReadYourWritesClient(named: name, number: clientNumber, gateway: gateway, keyspace: keyspace, table: table,
+                                                    interval: workload.interval, timeout: timeout, history: history)
                 }
             }
         }
@@ -86,7 +92,7 @@ enum ClusterScenarioRunner {
             outcome = simulation.run(until: end + scenario.quiesce)
         }
         let view = ClusterRunView(scenario: scenario, cluster: cluster, writers: writers, gatewayClients: gatewayClients,
-                                  transactionWorkloads: transactionWorkloads)
+                                  transactionWorkloads: transactionWorkloads, readYourWrites: sessions)
         var violations: [Violation] = []
         let checkers = CheckerRegistry.clusterCheckers.filter { scenario.checks.isEmpty ? $0.byDefault : scenario.checks.contains($0.name) }
         if let budget = FaultScheduling.budgetViolation(outcome, budget: scenario.budget, now: simulation.now, end: end) {

@@ -65,6 +65,10 @@ public enum ClusterMark: String, CaseIterable, Sendable, Comparable {
     case mysqlLockWaitTimeout = "mysql.lock_wait_timeout"
     /// A MULTI commit failed after some shards had committed (a partial commit).
     case multiPartialCommit = "multi.partial_commit"
+    /// A read-your-writes client read its own acknowledged write back from the primary.
+    case readOwnWrite = "ryw.read_own_write"
+    /// A replica read missed a write its session had just made (replicas may lag).
+    case staleReplicaRead = "ryw.stale_replica_read"
 
     public static func < (a: ClusterMark, b: ClusterMark) -> Bool { a.rawValue < b.rawValue }
 }

@@ -82,7 +82,7 @@ extension MySQLAdminCommand: CustomStringConvertible {
 
 extension TabletStatus: CustomStringConvertible {
     public var description: String {
-        "tablet(\(alias), \(type), serving: \(serving), term: \(term), mysql: \(optional(mysql)))"
+        "tablet(\(alias), \(type.rawValue), serving: \(serving), term: \(term), mysql: \(optional(mysql)))"
     }
 }
 
@@ -99,9 +99,9 @@ extension ManagerReply: CustomStringConvertible {
 extension TopoValue: CustomStringConvertible {
     public var description: String {
         switch self {
-        case .keyspace(let k): "keyspace(\(k.name), sharded: \(k.sharded), \(k.durability))"
+        case .keyspace(let k): "keyspace(\(k.name), sharded: \(k.sharded), \(k.durability.rawValue))"
         case .shard(let s): "shard(\(s.keyspace)/\(s.name), primary: \(s.primary ?? "nil"), term: \(s.primaryTermStart))"
-        case .tablet(let t): "tablet(\(t.alias), \(t.keyspace)/\(t.shard), \(t.type), \(t.mysqld))"
+        case .tablet(let t): "tablet(\(t.alias), \(t.keyspace)/\(t.shard), \(t.type.rawValue), \(t.mysqld))"
         case .vschema(let json): "vschema(\(json.count) bytes)"
         case .lock(let owner, let until): "lock(\(owner), until: \(until))"
         case .text(let text): "text(\(text))"
@@ -161,6 +161,35 @@ extension ManagerRequest: CustomStringConvertible {
         case .stopReplicationAndGetStatus: "stopReplicationAndGetStatus"
         case .waitForPosition(let position, let timeout): "waitForPosition(\(position), timeout: \(timeout))"
         case .changeType(let type): "changeType(\(type.rawValue))"
+        }
+    }
+}
+
+extension TwoPCRequest: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .createTransaction(let dtid, let participants):
+            "createTransaction(\(dtid), participants: " + participants.map(\.description).joined(separator: ", ") + ")"
+        case .prepare(let id, let dtid): "prepare(tx: \(id), \(dtid))"
+        case .startCommit(let id, let dtid): "startCommit(tx: \(id), \(dtid))"
+        case .setRollback(let dtid, let id): "setRollback(\(dtid), tx: \(id))"
+        case .commitPrepared(let dtid): "commitPrepared(\(dtid))"
+        case .rollbackPrepared(let dtid, let id): "rollbackPrepared(\(dtid), tx: \(id))"
+        case .concludeTransaction(let dtid): "concludeTransaction(\(dtid))"
+        case .readTransaction(let dtid): "readTransaction(\(dtid))"
+        case .unresolvedTransactions(let age): "unresolvedTransactions(abandonAge: \(age))"
+        }
+    }
+}
+
+extension TwoPCAnswer: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .done: "done"
+        case .startCommit(let state): "startCommit(\(state.rawValue))"
+        case .transactions(let list):
+            "transactions(" + list.map { "\($0.dtid) \($0.state) at \($0.timeCreated): " + $0.participants.map(\.description).joined(separator: ", ") }
+                .joined(separator: "; ") + ")"
         }
     }
 }

@@ -11,6 +11,19 @@ public struct ClusterRunView {
     public let gatewayClients: [(name: String, history: GatewayHistory)]
     /// Each generated transaction workload and its clients' histories.
     public var transactionWorkloads: [TransactionWorkloadRun] = []
+    /// Each read-your-writes session's history.
+    public var readYourWrites: [(name: String, history: ReadYourWritesHistory)] = []
+
+    public init(scenario: Scenario, cluster: Cluster, writers: [(name: String, history: WriteHistory)] = [],
+                gatewayClients: [(name: String, history: GatewayHistory)] = [], transactionWorkloads: [TransactionWorkloadRun] = [],
+                readYourWrites: [(name: String, history: ReadYourWritesHistory)] = []) {
+        self.scenario = scenario
+        self.cluster = cluster
+        self.writers = writers
+        self.gatewayClients = gatewayClients
+        self.transactionWorkloads = transactionWorkloads
+        self.readYourWrites = readYourWrites
+    }
 }
 
 /// A generated transaction workload of a run and what its clients did.

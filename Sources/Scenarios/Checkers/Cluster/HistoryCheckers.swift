@@ -143,3 +143,28 @@ public struct OracleChecker: ClusterChecker {
         return lists
     }
 }
+
+/// Read-your-writes on the primary: a session that wrote a row (acknowledged) reads it back from
+/// the primary. Replica reads may be stale (Vitess promises nothing else), but never wrong.
+public struct ReadYourWritesChecker: ClusterChecker {
+    public let name = "read_your_writes"
+    public init() {}
+
+    public func check(_ run: ClusterRunView) -> [Violation] {
+        var violations: [Violation] = []
+        for (client, history) in run.readYourWrites {
+            for record in history.records where record.acknowledged == true {
+                if case .some(let value) = record.primaryRead, value != record.id {
+                    violations.append(Violation(
+                        checker: name,
+                        message: "\(client) wrote row \(record.id) (acknowledged at \(record.written)) and read \(value.map(String.init) ?? "no row") back from the primary",
+                        details: []))
+                }
+                if case .some(let value?) = record.replicaRead, value != record.id {
+                    violations.append(Violation(checker: name, message: "\(client) read row \(record.id) from a replica as \(value)", details: []))
+                }
+            }
+        }
+        return violations
+    }
+}
