@@ -63,6 +63,9 @@ public enum ClusterMark: String, CaseIterable, Sendable, Comparable {
     /// A statement gave up waiting for row locks (innodb_lock_wait_timeout): how deadlocks
     /// across shards end, since each MySQL sees only its own half.
     case mysqlLockWaitTimeout = "mysql.lock_wait_timeout"
+    /// A semi-sync primary waited longer than its timeout for an acknowledgement and went on
+    /// asynchronously (MySQL's fallback).
+    case mysqlSemiSyncFallback = "mysql.semi_sync_fallback"
     /// A MULTI commit failed after some shards had committed (a partial commit).
     case multiPartialCommit = "multi.partial_commit"
     /// A read-your-writes client read its own acknowledged write back from the primary.

@@ -192,6 +192,7 @@ final class MySQLNode: SimProcess {
             semiSyncTimer = nil
             guard !engine.tokensAwaitingAck.isEmpty else { return }
             semiSyncFellBack = true
+            observer?.mark(.mysqlSemiSyncFallback)
             context.trace(state: "semi_sync_fallback")
             deliver(engine.setSemiSync(false, now: context.now), context)
             afterCommits(context)
