@@ -10,6 +10,8 @@ public final class Connection {
     /// The raw handle, for the C calls this wrapper does not cover.
     public let handle: OpaquePointer
     private var cache: [String: Statement] = [:]
+    /// The most prepared statements kept per connection.
+    static let cacheLimit = 1_000
     private var functionBoxes: [AnyObject] = []
     /// Keeps the pre-update hook's context alive while the hook is set.
     var preupdateBox: AnyObject?
@@ -45,6 +47,9 @@ public final class Connection {
             return cached
         }
         let statement = try prepareUncached(sql, persistent: true)
+        // Statements with literals are many and each holds memory: start over past a bound
+        // (the hot ones are prepared again at once; a caller's statement stays alive).
+        if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
         cache[sql] = statement
         return statement
     }

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure performance (build with -c release for meaningful figures).",
         subcommands: [KernelBenchCommand.self, NodeBenchCommand.self, GatewayBenchCommand.self, TransactionBenchCommand.self,
-                      ElleBenchCommand.self])
+                      ElleBenchCommand.self, ClusterScaleBenchCommand.self])
 }
 
 /// `simrun bench elle`: the list-append checker's transactions per second.
@@ -41,6 +41,40 @@ struct ElleBenchCommand: ParsableCommand {
         print("elle benchmark: \(transactions) transactions (\(report.committed) ok), \(keys) keys in use, \(appendsPerKey) appends per key, best of \(repetitions)")
         for anomaly in report.anomalies.prefix(3) { print("  \(anomaly.kind.rawValue): \(anomaly.summary)"); for d in anomaly.details.prefix(4) { print("    \(d.prefix(300))") } }
         print("checked in \(fixed(seconds, 3)) s: \(Int(Double(transactions) / seconds)) transactions/s (target ≥ 200000), \(report.edges) dependency edges, \(report.anomalies.count) anomalies")
+    }
+}
+
+/// `simrun bench cluster`: a big cluster serving many queries: wall time and peak memory.
+struct ClusterScaleBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract: "Wall time and peak memory of a big cluster (shards × 3 tablets) serving point inserts and selects through gateways.")
+
+    @Option(help: "Shards (each a primary and two semi-sync replicas).")
+    var shards = 64
+
+    @Option(help: "Queries to answer in all.")
+    var queries = 1_000_000
+
+    @Option(help: "Clients, each sending queries back to back.")
+    var clients = 256
+
+    @Option(help: "Gateways.")
+    var gateways = 4
+
+    func validate() throws {
+        guard shards > 0, queries > 0, clients > 0, gateways > 0 else { throw ValidationError("every option must be positive") }
+    }
+
+    func run() throws {
+        #if DEBUG
+        print("warning: this is a debug build; use `swift run -c release simrun bench cluster` for real figures")
+        #endif
+        let f = try ClusterScaleBenchmark(shards: shards, queries: queries, clients: clients, gateways: gateways, seed: 1).run()
+        print("cluster benchmark: \(shards) shards × 3 tablets, \(gateways) gateways, \(clients) clients, \(queries) queries (inserts and point selects)")
+        print("built in \(fixed(f.setupSeconds, 2)) s; answered \(f.answered) (\(f.failed) failed or timed out) in \(fixed(f.wallSeconds, 1)) s wall "
+              + "(target ≤ 60 s), \(Int(Double(f.answered) / f.wallSeconds)) queries/s")
+        print("\(f.events) events over \(fixed(f.virtualSeconds, 1)) s of virtual time; peak memory \(Int(f.peakMegabytes)) MB (target ≤ 512 MB)")
     }
 }
 

@@ -154,4 +154,16 @@ enum Simrun {
         #expect(result.stdout.contains("M events/s"))
         #expect(result.stdout.contains("ratio"))
     }
+
+    @Test func benchElleChecksACleanHistory() throws {
+        let result = try Simrun.run(["bench", "elle", "--transactions", "20000", "--repetitions", "1"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("transactions/s") && result.stdout.contains(", 0 anomalies"), "\(result.stdout)")
+    }
+
+    @Test func benchClusterAnswersItsQueries() throws {
+        let result = try Simrun.run(["bench", "cluster", "--shards", "4", "--queries", "2000", "--clients", "8", "--gateways", "1"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("cluster benchmark: 4 shards") && result.stdout.contains("peak memory"), "\(result.stdout)")
+    }
 }
