@@ -77,16 +77,27 @@ public struct BankScenarioChecker: ClusterChecker {
     /// Every account's balance on the primaries of the shards holding the table.
     static func finalBalances(_ bank: BankWorkload, cluster: Cluster) throws -> [Int64: Int64] {
         var balances: [Int64: Int64] = [:]
-        for shard in cluster.shards {
-            guard let primary = cluster.primary(of: shard), let storage = cluster.storage(of: primary),
-                  let columns = storage.catalog.table(bank.table)?.columns.map({ $0.name.lowercased() }),
-                  let id = columns.firstIndex(of: bank.idColumn), let balance = columns.firstIndex(of: bank.balanceColumn) else { continue }
-            for row in try storage.rows(of: bank.table) {
-                guard let account = row[id].integer, let amount = row[balance].integer else { continue }
-                balances[account, default: 0] += amount
-            }
+        for row in try cluster.primaryRows(of: bank.table, columns: [bank.idColumn, bank.balanceColumn]) {
+            guard let account = row[0].integer, let amount = row[1].integer else { continue }
+            balances[account, default: 0] += amount
         }
         return balances
+    }
+}
+
+extension Cluster {
+    /// The rows of `table` on every shard's primary (the final data), with `columns` in order;
+    /// shards without the table or a primary give none.
+    func primaryRows(of table: String, columns wanted: [String]) throws -> [[SQLValue]] {
+        var rows: [[SQLValue]] = []
+        for shard in shards {
+            guard let primary = primary(of: shard), let storage = storage(of: primary),
+                  let columns = storage.catalog.table(table)?.columns.map({ $0.name.lowercased() }) else { continue }
+            let positions = wanted.compactMap { columns.firstIndex(of: $0) }
+            guard positions.count == wanted.count else { continue }
+            rows += try storage.rows(of: table).map { row in positions.map { row[$0] } }
+        }
+        return rows
     }
 }
 
@@ -130,15 +141,10 @@ public struct OracleChecker: ClusterChecker {
     /// Each key's list on the primaries of the shards holding the table.
     static func finalLists(_ workload: ListAppendWorkload, cluster: Cluster) throws -> [Int64: [Int64]] {
         var lists: [Int64: [Int64]] = [:]
-        for shard in cluster.shards {
-            guard let primary = cluster.primary(of: shard), let storage = cluster.storage(of: primary),
-                  let columns = storage.catalog.table(workload.table)?.columns.map({ $0.name.lowercased() }),
-                  let k = columns.firstIndex(of: workload.keyColumn), let v = columns.firstIndex(of: workload.valueColumn) else { continue }
-            for row in try storage.rows(of: workload.table) {
-                guard let key = row[k].integer else { continue }
-                let text: String = if case .text(let t) = row[v] { t } else { "" }
-                lists[key] = text.split(separator: " ").compactMap { Int64($0) }
-            }
+        for row in try cluster.primaryRows(of: workload.table, columns: [workload.keyColumn, workload.valueColumn]) {
+            guard let key = row[0].integer else { continue }
+            let text: String = if case .text(let t) = row[1] { t } else { "" }
+            lists[key] = text.split(separator: " ").compactMap { Int64($0) }
         }
         return lists
     }
