@@ -83,3 +83,22 @@ import Testing
         #expect(findings.count == 1 && findings[0].message.contains("summing to -1"))
     }
 }
+
+/// The routing invariant: a row on a shard its vindex does not map it to is found.
+@Suite struct RoutingInvariantTests {
+    @Test func aRowOnTheWrongShardIsFound() throws {
+        let spec = ClusterSpec(keyspaces: [KeyspaceSpec(name: "ks", shards: ["-80", "80-"], replicas: 1, durability: .semiSync,
+                                                        schema: "CREATE TABLE accounts (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL)",
+                                                        vschema: TransactionWorkloadTests.vschema)])
+        let cluster = try Cluster(spec: spec, seed: 1)
+        let high = try #require(cluster.shard("ks", "80-"))
+        let storage = try #require(cluster.storage(of: high.tablets[0].alias))
+        // hash(4) = d2fd8867... belongs on 80-; hash(1) = 166b40b4... on -80.
+        try storage.bootstrap("INSERT INTO accounts (id, balance) VALUES (4, 10)")
+        #expect(ClusterInvariants.routing(cluster).isEmpty)
+        try storage.bootstrap("INSERT INTO accounts (id, balance) VALUES (1, 10)")
+        let findings = ClusterInvariants.routing(cluster)
+        #expect(findings.count == 1 && findings[0].details.first?.contains("accounts.id = 1 (keyspace id 166b40b44aba4bd6) is on shard 80-") == true,
+                "\(findings)")
+    }
+}

@@ -51,6 +51,13 @@ extension Violation {
     }
 }
 
+/// Every row is on the shard its primary vindex maps it to.
+public struct RoutingChecker: ClusterChecker {
+    public let name = "routing"
+    public init() {}
+    public func check(_ run: ClusterRunView) -> [Violation] { ClusterInvariants.routing(run.cluster).map(Violation.init) }
+}
+
 /// At most one primary per shard accepts writes at any time.
 public struct SinglePrimaryChecker: ClusterChecker {
     public let name = "single_primary"
