@@ -58,7 +58,7 @@ import Testing
             .fault(.crash("zone1-0000000101-mysqld", losingUnsynced: 0)),
         ])
         #expect(scenario.checks.isEmpty)
-        #expect(CheckerRegistry.checkNames(for: scenario.system) == ["single_primary", "durability", "convergence", "liveness", "atomicity", "commit_order", "transaction_resolution", "client_errors", "list_append", "bank", "oracle", "read_your_writes", "routing"])
+        #expect(CheckerRegistry.checkNames(for: scenario.system) == ["single_primary", "durability", "convergence", "liveness", "atomicity", "commit_order", "transaction_resolution", "client_errors", "list_append", "bank", "oracle", "read_your_writes", "routing", "counter"])
     }
 
     @Test(arguments: [

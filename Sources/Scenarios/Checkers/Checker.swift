@@ -34,7 +34,7 @@ public enum CheckerRegistry {
     public static let clusterCheckers: [any ClusterChecker] = [
         SinglePrimaryChecker(), DurabilityChecker(), ConvergenceChecker(), ClusterLivenessChecker(),
         AtomicityChecker(), CommitOrderChecker(), TransactionResolutionChecker(), ClientErrorsChecker(),
-        ListAppendScenarioChecker(), BankScenarioChecker(), OracleChecker(), ReadYourWritesChecker(), RoutingChecker(),
+        ListAppendScenarioChecker(), BankScenarioChecker(), OracleChecker(), ReadYourWritesChecker(), RoutingChecker(), CounterScenarioChecker(),
     ]
 
     /// The checks that apply to a system.

@@ -171,7 +171,7 @@ extension ScenarioLoader {
     static func parseWorkload(_ value: YAMLValue, spec: ClusterSpec) throws -> [WorkloadSpec] {
         var workloads: [WorkloadSpec] = []
         for item in try value.sequence() {
-            let entries = try item.mapping(allowed: ["writer", "script", "list_append", "bank", "read_your_writes"])
+            let entries = try item.mapping(allowed: ["writer", "script", "list_append", "bank", "counter", "read_your_writes"])
             guard entries.count == 1, let (key, body) = entries.first else { throw item.error("a workload entry names exactly one workload") }
             switch key {
             case "writer":
@@ -259,6 +259,16 @@ extension ScenarioLoader {
                 if let v = f["locking_reads"] { workload.lockingReads = try v.bool() }
                 let (settings, clients) = try transactionSettings(f, at: body, spec: spec)
                 workloads.append(WorkloadSpec(kind: .bank(workload, settings), clients: clients, interval: settings.interval))
+            case "counter":
+                let f = try body.fields(allowed: transactionFields + ["keys", "read_fraction", "max_increment", "table"])
+                var workload = CounterWorkload()
+                if let v = f["table"] { workload.table = try v.string() }
+                try requireColumns(["k", "n"], of: workload.table, at: f["table"] ?? body, spec: spec)
+                if let v = f["keys"] { workload.keys = Int(try v.int(in: 1...1_000_000)) }
+                if let v = f["read_fraction"] { workload.readFraction = try v.probability() }
+                if let v = f["max_increment"] { workload.maxIncrement = try v.int(in: 1...1_000_000) }
+                let (settings, clients) = try transactionSettings(f, at: body, spec: spec)
+                workloads.append(WorkloadSpec(kind: .counter(workload, settings), clients: clients, interval: settings.interval))
             case "read_your_writes":
                 let f = try body.fields(allowed: ["gateway", "keyspace", "table", "clients", "interval", "timeout"])
                 let gateway = try f["gateway"]?.string() ?? "gate-1"

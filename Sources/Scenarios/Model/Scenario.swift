@@ -78,6 +78,8 @@ public struct WorkloadSpec: Sendable {
         case listAppend(ListAppendWorkload, TransactionClientSettings, model: ConsistencyModel)
         /// Clients that run bank transfers and reads of every balance.
         case bank(BankWorkload, TransactionClientSettings)
+        /// Clients that add to counters and read them.
+        case counter(CounterWorkload, TransactionClientSettings)
         /// Sessions that write a row, read it back from the primary, then from a replica.
         case readYourWrites(gateway: String, keyspace: String, table: String, timeout: SimDuration)
     }

@@ -46,6 +46,10 @@ enum ClusterScenarioRunner {
                     let history = TransactionHistory()
                     histories.append(history)
                     cluster.addTransactionClient(named: name, number: clientNumber, workload: generator, settings: settings, history: history)
+                case .counter(let generator, let settings):
+                    let history = TransactionHistory()
+                    histories.append(history)
+                    cluster.addTransactionClient(named: name, number: clientNumber, workload: generator, settings: settings, history: history)
                 case .readYourWrites(let gateway, let keyspace, let table, let timeout):
                     let history = ReadYourWritesHistory()
                     sessions.append((name, history))

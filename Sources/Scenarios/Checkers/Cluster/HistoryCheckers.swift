@@ -174,3 +174,38 @@ public struct ReadYourWritesChecker: ClusterChecker {
         return violations
     }
 }
+
+/// Jepsen's counter checker on each counter workload: every committed read, and each final
+/// counter on the primaries, lies within what the increments around it allow.
+public struct CounterScenarioChecker: ClusterChecker {
+    public let name = "counter"
+    public init() {}
+
+    public func check(_ run: ClusterRunView) -> [Violation] {
+        var violations: [Violation] = []
+        var tables: [String] = []
+        var groups: [String: [TransactionHistory]] = [:]
+        for workload in run.transactionWorkloads {
+            guard case .counter(let counter, _) = workload.kind else { continue }
+            if groups[counter.table] == nil { tables.append(counter.table) }
+            groups[counter.table, default: []] += workload.histories
+        }
+        for table in tables {
+            let history = RunHistory(groups[table]!)
+            violations += ListAppendScenarioChecker.defects(history, checker: name)
+            var finals: [Int64: Int64] = [:]
+            do {
+                for row in try run.cluster.primaryRows(of: table, columns: ["k", "n"]) {
+                    if let k = row[0].integer, let n = row[1].integer { finals[k, default: 0] += n }
+                }
+            } catch {
+                violations.append(Violation(checker: name, message: "the final counters could not be read: \(error)"))
+                continue
+            }
+            for finding in CounterChecker().check(history, finalValues: finals) {
+                violations.append(Violation(checker: name, message: finding.message, details: finding.details))
+            }
+        }
+        return violations
+    }
+}

@@ -32,7 +32,7 @@ public struct BankWorkload: TransactionWorkload {
             [upsert(from, by: -amount), upsert(to, by: amount)]
         case .readBalances:
             ["SELECT \(idColumn), \(balanceColumn) FROM \(table)" + (lockingReads ? " FOR UPDATE" : "")]
-        case .append, .read:
+        case .append, .read, .increment, .readCounter:
             preconditionFailure("not a bank micro-op")
         }
     }

@@ -11,6 +11,10 @@ public enum MicroOp: Sendable, Equatable {
     case transfer(from: Int64, to: Int64, amount: Int64)
     /// Reads every account's balance, sorted by account (bank).
     case readBalances([Balance]?)
+    /// Adds `by` to the counter `key` (counter).
+    case increment(key: Int64, by: Int64)
+    /// Reads the counter `key`; `value` is nil until the read answers (0 for a missing row).
+    case readCounter(key: Int64, value: Int64?)
 
     /// An account and its balance.
     public struct Balance: Sendable, Equatable {
@@ -24,8 +28,8 @@ public enum MicroOp: Sendable, Equatable {
 
     public var isRead: Bool {
         switch self {
-        case .read, .readBalances: true
-        case .append, .transfer: false
+        case .read, .readBalances, .readCounter: true
+        case .append, .transfer, .increment: false
         }
     }
 }
@@ -75,6 +79,8 @@ public struct TransactionRecord: Sendable, Equatable {
             case .read(let k, let values): "[:r \(k) \(values.map { "[" + $0.map(String.init).joined(separator: " ") + "]" } ?? "nil")]"
             case .transfer(let from, let to, let amount): "[:transfer \(from)->\(to) \(amount)]"
             case .readBalances(let b): "[:read-all \(b.map { "{" + $0.map { "\($0.account) \($0.balance)" }.joined(separator: ", ") + "}" } ?? "nil")]"
+            case .increment(let k, let by): "[:add \(k) \(by)]"
+            case .readCounter(let k, let value): "[:r \(k) \(value.map(String.init) ?? "nil")]"
             }
         }.joined(separator: " ")
         let end = completed.map { " ended \($0)" } ?? ""
