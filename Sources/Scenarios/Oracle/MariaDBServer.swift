@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SimCluster
 import SQLSyntax
 
@@ -30,7 +31,7 @@ public final class MariaDBOracle: OracleDatabase {
         for tool in ["/usr/sbin/mariadbd", "/usr/bin/mariadb-install-db", "/usr/bin/mariadb"] where !FileManager.default.isExecutableFile(atPath: tool) {
             throw Failure.missing(tool)
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vtsim-mariadb-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vtsim-mariadb-\(getpid())-\(Self.nextNumber())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let data = directory.appendingPathComponent("data").path
         let socket = directory.appendingPathComponent("mysqld.sock").path
@@ -131,12 +132,16 @@ public final class MariaDBOracle: OracleDatabase {
         return results
     }
 
+    /// Numbers for temporary files and directories, unique in this process (fuzz jobs run at once).
+    static let counter = Atomic<Int>(0)
+    static func nextNumber() -> Int { counter.add(1, ordering: .relaxed).newValue }
+
     @discardableResult
     static func execute(_ tool: String, _ arguments: [String], input: String? = nil, allowFailure: Bool = false) throws -> (stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("vtsim-mariadb-out-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("vtsim-mariadb-out-\(getpid())-\(Self.nextNumber())")
         let err = out.appendingPathExtension("err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
