@@ -30,7 +30,22 @@ public struct ClusterRunView {
 public struct TransactionWorkloadRun {
     public let kind: WorkloadSpec.Kind
     public let histories: [TransactionHistory]
-    public var history: RunHistory { RunHistory(histories) }
+}
+
+extension ClusterRunView {
+    /// The workloads that `select` picks (giving each one's generator and table), grouped by table
+    /// in order of first appearance: workloads on one table (clients of several gateways, say)
+    /// make one history. Each group keeps its first workload's generator.
+    func histories<Generator>(_ select: (WorkloadSpec.Kind) -> (Generator, table: String)?) -> [(Generator, RunHistory)] {
+        var tables: [String] = []
+        var groups: [String: (Generator, [TransactionHistory])] = [:]
+        for workload in transactionWorkloads {
+            guard let (generator, table) = select(workload.kind) else { continue }
+            if groups[table] == nil { tables.append(table) }
+            groups[table, default: (generator, [])].1 += workload.histories
+        }
+        return tables.map { (groups[$0]!.0, RunHistory(groups[$0]!.1)) }
+    }
 }
 
 /// Checks one invariant of a finished cluster run.

@@ -11,18 +11,10 @@ public struct ListAppendScenarioChecker: ClusterChecker {
 
     public func check(_ run: ClusterRunView) -> [Violation] {
         var violations: [Violation] = []
-        // Workloads on one table make one history (clients of several gateways, say).
-        var tables: [String] = []
-        var groups: [String: (model: ConsistencyModel, histories: [TransactionHistory])] = [:]
-        for workload in run.transactionWorkloads {
-            guard case .listAppend(let generator, _, let model) = workload.kind else { continue }
-            if groups[generator.table] == nil { tables.append(generator.table) }
-            let stricter = groups[generator.table]?.model == .serializable ? .serializable : model
-            groups[generator.table] = (stricter, (groups[generator.table]?.histories ?? []) + workload.histories)
+        let groups = run.histories { kind -> ((ListAppendWorkload, ConsistencyModel), table: String)? in
+            if case .listAppend(let generator, _, let model) = kind { ((generator, model), generator.table) } else { nil }
         }
-        for table in tables {
-            let (model, histories) = groups[table]!
-            let history = RunHistory(histories)
+        for ((_, model), history) in groups {
             violations += Self.defects(history, checker: name)
             let report = ListAppendChecker(model: model).check(history)
             for anomaly in report.forbidden(by: model) {
@@ -49,16 +41,10 @@ public struct BankScenarioChecker: ClusterChecker {
 
     public func check(_ run: ClusterRunView) -> [Violation] {
         var violations: [Violation] = []
-        var tables: [String] = []
-        var groups: [String: (bank: BankWorkload, histories: [TransactionHistory])] = [:]
-        for workload in run.transactionWorkloads {
-            guard case .bank(let bank, _) = workload.kind else { continue }
-            if groups[bank.table] == nil { tables.append(bank.table) }
-            groups[bank.table] = (bank, (groups[bank.table]?.histories ?? []) + workload.histories)
+        let groups = run.histories { kind -> (BankWorkload, table: String)? in
+            if case .bank(let bank, _) = kind { (bank, bank.table) } else { nil }
         }
-        for table in tables {
-            let (bank, histories) = groups[table]!
-            let history = RunHistory(histories)
+        for (bank, history) in groups {
             violations += ListAppendScenarioChecker.defects(history, checker: name)
             let balances: [Int64: Int64]
             do {
@@ -110,12 +96,10 @@ public struct OracleChecker: ClusterChecker {
 
     public func check(_ run: ClusterRunView) -> [Violation] {
         var violations: [Violation] = []
-        var done = Set<String>()
-        for workload in run.transactionWorkloads {
-            guard case .listAppend(let generator, _, _) = workload.kind, done.insert(generator.table).inserted else { continue }
-            let histories = run.transactionWorkloads.filter {
-                if case .listAppend(let g, _, _) = $0.kind { g.table == generator.table } else { false }
-            }.flatMap(\.histories)
+        let groups = run.histories { kind -> (ListAppendWorkload, table: String)? in
+            if case .listAppend(let generator, _, _) = kind { (generator, generator.table) } else { nil }
+        }
+        for (generator, history) in groups {
             do {
                 let schema = run.cluster.spec.keyspaces.first { keyspace in
                     keyspace.schema.range(of: "CREATE TABLE \(generator.table) ", options: .caseInsensitive) != nil
@@ -126,7 +110,7 @@ public struct OracleChecker: ClusterChecker {
                 case .mariadbSocket(let socket): try MariaDBOracle(socket: socket, schema: schema)
                 }
                 defer { (database as? MariaDBOracle)?.stop() }
-                let outcome = try ListAppendOracle(workload: generator).check(RunHistory(histories), finalLists: try Self.finalLists(generator, cluster: run.cluster),
+                let outcome = try ListAppendOracle(workload: generator).check(history, finalLists: try Self.finalLists(generator, cluster: run.cluster),
                                                                              on: database)
                 for finding in outcome.findings.prefix(20) {
                     violations.append(Violation(checker: name, message: finding.message, details: finding.details))
@@ -183,15 +167,11 @@ public struct CounterScenarioChecker: ClusterChecker {
 
     public func check(_ run: ClusterRunView) -> [Violation] {
         var violations: [Violation] = []
-        var tables: [String] = []
-        var groups: [String: [TransactionHistory]] = [:]
-        for workload in run.transactionWorkloads {
-            guard case .counter(let counter, _) = workload.kind else { continue }
-            if groups[counter.table] == nil { tables.append(counter.table) }
-            groups[counter.table, default: []] += workload.histories
+        let groups = run.histories { kind -> (CounterWorkload, table: String)? in
+            if case .counter(let counter, _) = kind { (counter, counter.table) } else { nil }
         }
-        for table in tables {
-            let history = RunHistory(groups[table]!)
+        for (counter, history) in groups {
+            let table = counter.table
             violations += ListAppendScenarioChecker.defects(history, checker: name)
             var finals: [Int64: Int64] = [:]
             do {
