@@ -5,7 +5,7 @@ import SQLSyntax
 // String interpolation of a type without one goes through reflection, which cost a third of a
 // cluster run's time; these say the same in a fraction of it.
 
-func optional<T: CustomStringConvertible>(_ value: T?) -> String { value.map(\.description) ?? "nil" }
+private func optional<T: CustomStringConvertible>(_ value: T?) -> String { value.map(\.description) ?? "nil" }
 
 extension TabletRequest: CustomStringConvertible {
     public var description: String {

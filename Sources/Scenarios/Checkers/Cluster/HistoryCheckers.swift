@@ -11,11 +11,11 @@ public struct ListAppendScenarioChecker: ClusterChecker {
 
     public func check(_ run: ClusterRunView) -> [Violation] {
         var violations: [Violation] = []
-        let groups = run.histories { kind -> ((ListAppendWorkload, ConsistencyModel), table: String)? in
-            if case .listAppend(let generator, _, let model) = kind { ((generator, model), generator.table) } else { nil }
+        let groups = run.histories { kind -> (ConsistencyModel, table: String)? in
+            if case .listAppend(let generator, _, let model) = kind { (model, generator.table) } else { nil }
         }
-        for ((_, model), history) in groups {
-            violations += Self.defects(history, checker: name)
+        for (model, history) in groups {
+            violations += history.defects(checker: name)
             let report = ListAppendChecker(model: model).check(history)
             for anomaly in report.forbidden(by: model) {
                 violations.append(Violation(checker: name, message: "\(anomaly.kind.rawValue), forbidden under \(model.rawValue): \(anomaly.summary)",
@@ -23,13 +23,6 @@ public struct ListAppendScenarioChecker: ClusterChecker {
             }
         }
         return violations
-    }
-
-    /// Answers a client could not read: the cluster answered something no MySQL would.
-    static func defects(_ history: RunHistory, checker: String) -> [Violation] {
-        history.transactions.compactMap { record in
-            record.defect.map { Violation(checker: checker, message: "\(record.name) got an answer it could not read: \($0)", details: [record.line]) }
-        }
     }
 }
 
@@ -45,7 +38,7 @@ public struct BankScenarioChecker: ClusterChecker {
             if case .bank(let bank, _) = kind { (bank, bank.table) } else { nil }
         }
         for (bank, history) in groups {
-            violations += ListAppendScenarioChecker.defects(history, checker: name)
+            violations += history.defects(checker: name)
             let balances: [Int64: Int64]
             do {
                 balances = try Self.finalBalances(bank, cluster: run.cluster)
@@ -172,7 +165,7 @@ public struct CounterScenarioChecker: ClusterChecker {
         }
         for (counter, history) in groups {
             let table = counter.table
-            violations += ListAppendScenarioChecker.defects(history, checker: name)
+            violations += history.defects(checker: name)
             var finals: [Int64: Int64] = [:]
             do {
                 for row in try run.cluster.primaryRows(of: table, columns: ["k", "n"]) {
@@ -187,5 +180,15 @@ public struct CounterScenarioChecker: ClusterChecker {
             }
         }
         return violations
+    }
+}
+
+extension RunHistory {
+    /// Answers a client could not read (the cluster answered something no MySQL would), as
+    /// violations of `checker`.
+    func defects(checker: String) -> [Violation] {
+        transactions.compactMap { record in
+            record.defect.map { Violation(checker: checker, message: "\(record.name) got an answer it could not read: \($0)", details: [record.line]) }
+        }
     }
 }
