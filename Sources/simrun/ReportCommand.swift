@@ -30,7 +30,7 @@ extension HTMLReport.Summary {
         self.init(
             title: "\(report.scenarioName): \(report.verdict)",
             lines: ReportFormatter.text(report, replay: replay).components(separatedBy: "\n").filter { line in
-                ["scenario", "verdict", "seed", "fingerprint", "events", "checks", "mechanisms", "replay"].contains { line.hasPrefix($0) }
+                ["scenario", "verdict", "seed", "fingerprint", "events", "checks", "mechanisms", "examined", "replay"].contains { line.hasPrefix($0) }
             },
             findings: report.verdict.violations.map { HTMLReport.Finding(checker: $0.checker, message: $0.message, details: $0.details) })
     }

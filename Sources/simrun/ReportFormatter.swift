@@ -16,6 +16,7 @@ enum ReportFormatter {
             // What the run exercised, sorted by name.
             lines.append("mechanisms   " + report.marks.map { "\($0.name) \($0.count)" }.joined(separator: ", "))
         }
+        for note in report.notes { lines.append("examined     \(note)") }
         let violations = report.verdict.violations
         for violation in violations.prefix(3) {
             lines.append("")
@@ -51,6 +52,7 @@ enum ReportFormatter {
         var marks = JSONObject()
         for (name, count) in report.marks { marks.add(name, count) }
         object.add("marks", json: marks.text)
+        object.add("examined", .list(report.notes.map { .string($0) }))
         let violations = report.verdict.violations.map { v -> String in
             var item = JSONObject()
             item.add("checker", v.checker)

@@ -57,6 +57,7 @@ import Testing
         let inner: SQLiteOracle
         let name = "different"
         init() throws { inner = try SQLiteOracle(schema: OracleTests.schema) }
+        func reset() throws { try inner.reset() }
         func run(_ statements: [String]) throws -> [Result<QueryResult, MySQLError>] {
             var results = try inner.run(statements)
             if let i = statements.firstIndex(where: { $0.hasPrefix("SELECT v FROM lists WHERE k = 2") }) {

@@ -221,6 +221,31 @@ import Testing
         #expect(try h.late[insert]?.get().rowsAffected == 1)
     }
 
+    /// A searched DELETE or UPDATE locks what it searched, as InnoDB's next-key locks do: a
+    /// range waits for another session's uncommitted insert into the table and then changes that
+    /// row; a key that is not there is locked too, so its insert waits (random CRUD checked by
+    /// the oracle found a range delete that missed a row inserted just before it committed).
+    @Test func searchedWritesWaitForInsertsTheyCouldMiss() throws {
+        let h = try EngineHarness(schema: schema)
+        try h.ok("BEGIN", session: 1)
+        try h.ok("INSERT INTO acct (id, bal) VALUES (60, 5)", session: 1)
+        try h.ok("BEGIN", session: 2)
+        #expect(h.run("DELETE FROM acct WHERE id BETWEEN 55 AND 65", session: 2) == nil, "the range delete waits for the insert")
+        let delete = h.lastToken
+        try h.ok("COMMIT", session: 1)
+        #expect(try h.late[delete]?.get().rowsAffected == 1, "and then deletes the committed row")
+        try h.ok("COMMIT", session: 2)
+        #expect(try h.rows("SELECT id FROM acct WHERE id = 60", session: 3).isEmpty)
+
+        try h.ok("BEGIN", session: 4)
+        #expect(try h.run("UPDATE acct SET bal = 1 WHERE id = 70", session: 4)?.get().rowsAffected == 0)
+        #expect(h.run("INSERT INTO acct (id, bal) VALUES (70, 1)", session: 1) == nil, "the missing key the update searched is locked")
+        let insert = h.lastToken
+        #expect(h.run("INSERT INTO acct (id, bal) VALUES (71, 1)", session: 2) != nil, "another key is not")
+        try h.ok("COMMIT", session: 4)
+        #expect(try h.late[insert]?.get().rowsAffected == 1)
+    }
+
     @Test func lockingReadsBlockWriters() throws {
         let h = try EngineHarness(schema: schema)
         try h.ok("BEGIN", session: 1)

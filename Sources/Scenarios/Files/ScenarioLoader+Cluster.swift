@@ -171,7 +171,7 @@ extension ScenarioLoader {
     static func parseWorkload(_ value: YAMLValue, spec: ClusterSpec) throws -> [WorkloadSpec] {
         var workloads: [WorkloadSpec] = []
         for item in try value.sequence() {
-            let entries = try item.mapping(allowed: ["writer", "script", "list_append", "bank", "counter", "read_your_writes"])
+            let entries = try item.mapping(allowed: ["writer", "script", "list_append", "bank", "counter", "crud", "read_your_writes"])
             guard entries.count == 1, let (key, body) = entries.first else { throw item.error("a workload entry names exactly one workload") }
             switch key {
             case "writer":
@@ -269,6 +269,38 @@ extension ScenarioLoader {
                 if let v = f["max_increment"] { workload.maxIncrement = try v.int(in: 1...1_000_000) }
                 let (settings, clients) = try transactionSettings(f, at: body, spec: spec)
                 workloads.append(WorkloadSpec(kind: .counter(workload, settings), clients: clients, interval: settings.interval))
+            case "crud":
+                let f = try body.fields(allowed: transactionFields + ["tables", "keys", "ops", "read_fraction", "locking_reads", "keys_follow_shards"])
+                let (settings, clients) = try transactionSettings(f, at: body, spec: spec)
+                let eligible = crudTables(spec)
+                var tables: [CrudTable] = []
+                if let v = f["tables"] {
+                    for item in try v.sequence() {
+                        let name = try item.string()
+                        guard let found = eligible.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+                            throw item.error("no keyspace's schema has a table '\(name)'")
+                        }
+                        switch found.table {
+                        case .success(let table): tables.append(table)
+                        case .failure(let why): throw item.error("random CRUD cannot use it: \(why)")
+                        }
+                    }
+                } else {
+                    tables = eligible.compactMap { try? $0.table.get() }
+                }
+                guard !tables.isEmpty else {
+                    throw body.error("no table can take random CRUD (each needs a primary key; see docs/scenarios.md)")
+                }
+                var workload = CrudWorkload(tables: tables)
+                if let v = f["keys"] { workload.keys = Int(try v.int(in: 1...100_000)) }
+                if let v = f["ops"] {
+                    let (low, high) = try intRange(v, in: 1...100)
+                    workload.opsPerTransaction = low...high
+                }
+                if let v = f["read_fraction"] { workload.readFraction = try v.probability() }
+                if let v = f["locking_reads"] { workload.lockingReads = try v.bool() }
+                if let v = f["keys_follow_shards"] { workload.keysFollowShards = try v.bool() }
+                workloads.append(WorkloadSpec(kind: .crud(workload, settings), clients: clients, interval: settings.interval))
             case "read_your_writes":
                 let f = try body.fields(allowed: ["gateway", "keyspace", "table", "clients", "interval", "timeout"])
                 let gateway = try f["gateway"]?.string() ?? "gate-1"
@@ -326,6 +358,29 @@ extension ScenarioLoader {
             throw value.error("\(value.name) must lie within \(bounds.lowerBound)..\(bounds.upperBound), low to high")
         }
         return (Int(low), Int(high))
+    }
+
+    /// The tables random CRUD may use: every table of a keyspace's schema except sequences,
+    /// reference tables and the backing tables of lookup vindexes (the gateway writes those), each with its CRUD view
+    /// or why it cannot take part.
+    static func crudTables(_ spec: ClusterSpec) -> [(name: String, table: Result<CrudTable, CrudTable.Unsupported>)] {
+        var found: [(name: String, table: Result<CrudTable, CrudTable.Unsupported>)] = []
+        for keyspace in spec.keyspaces {
+            let vschema = keyspace.vschema.flatMap { try? VSchemaLoader.load(Data($0.utf8), keyspace: keyspace.name) }?.keyspaces[keyspace.name]
+            let lookups = Set((vschema?.vindexes.values ?? [:].values).compactMap { $0.params["table"]?.split(separator: ".").last.map { String($0).lowercased() } })
+            for case .createTable(let definition) in (try? SQLParser.parseScript(keyspace.schema)) ?? [] {
+                let name = definition.table.name
+                let table = vschema?.tables.first { $0.key.lowercased() == name.lowercased() }?.value
+                if lookups.contains(name.lowercased()) || table?.kind == .sequence || table?.kind == .reference { continue }
+                if keyspace.sharded && table == nil { continue }
+                let vindexColumns = table?.columnVindexes.flatMap(\.columns) ?? []
+                let primary = table?.columnVindexes.first?.columns ?? []
+                found.append((name, Result { () throws(CrudTable.Unsupported) in
+                    try CrudTable(definition: definition, vindexColumns: vindexColumns, primaryVindexColumns: primary)
+                }))
+            }
+        }
+        return found
     }
 
     /// A generated workload's table must exist in some keyspace with the columns it uses.

@@ -80,6 +80,8 @@ public struct WorkloadSpec: Sendable {
         case bank(BankWorkload, TransactionClientSettings)
         /// Clients that add to counters and read them.
         case counter(CounterWorkload, TransactionClientSettings)
+        /// Clients that run random CRUD transactions over tables of the VSchema.
+        case crud(CrudWorkload, TransactionClientSettings)
         /// Sessions that write a row, read it back from the primary, then from a replica.
         case readYourWrites(gateway: String, keyspace: String, table: String, timeout: SimDuration)
     }
@@ -87,6 +89,19 @@ public struct WorkloadSpec: Sendable {
     public var kind: Kind
     public var clients: Int
     public var interval: SimDuration
+}
+
+extension WorkloadSpec.Kind {
+    /// The generator and client settings of a generated transactional workload.
+    public var transactional: (any TransactionWorkload, TransactionClientSettings)? {
+        switch self {
+        case .listAppend(let generator, let settings, _): (generator, settings)
+        case .bank(let generator, let settings): (generator, settings)
+        case .counter(let generator, let settings): (generator, settings)
+        case .crud(let generator, let settings): (generator, settings)
+        case .writer, .script, .readYourWrites: nil
+        }
+    }
 }
 
 /// The default link and per-link overrides.

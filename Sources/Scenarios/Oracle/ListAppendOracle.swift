@@ -4,9 +4,9 @@ import SQLSyntax
 
 /// The standalone-MySQL oracle for list-append histories: the committed transactions, put in an
 /// order consistent with everything the cluster showed (each key's final list orders its
-/// appends; every read sits between the append it saw last and the next one), are replayed with
-/// the same SQL into one unsharded database. Every committed read must return there what it
-/// returned through the cluster, and the final table must be the same. Transactions whose outcome
+/// appends; every locking read sits between the append it saw last and the next one), are
+/// replayed with the same SQL into one unsharded database. Every committed locking read must
+/// return there what it returned through the cluster, and the final table must be the same. Transactions whose outcome
 /// is unknown count as committed exactly when their appends are in the final data.
 public struct ListAppendOracle {
     public let workload: ListAppendWorkload
@@ -57,7 +57,8 @@ public struct ListAppendOracle {
             let list = finalLists[key]!
             for (a, b) in zip(list, list.dropFirst()) { edge(writer[key]?[a], writer[key]?[b]) }
         }
-        for t in committed where txns[t].finalOutcome == .ok {
+        // Plain reads see a snapshot, not the serial order: only locking reads place and compare.
+        for t in committed where txns[t].finalOutcome == .ok && workload.lockingReads {
             for case .read(let k, let values?) in txns[t].ops {
                 let list = finalLists[k] ?? []
                 guard list.starts(with: values) else {
@@ -111,7 +112,7 @@ public struct ListAppendOracle {
                 outcome.findings.append(Finding(message: "\(database.name) refused a replayed statement: \(error.message)", details: [statements[i]]))
             }
         }
-        for (t, i, s) in readAt where txns[t].finalOutcome == .ok {
+        for (t, i, s) in readAt where txns[t].finalOutcome == .ok && workload.lockingReads {
             guard case .read(let k, let seen?) = txns[t].ops[i], case .success(let answer) = results[s] else { continue }
             outcome.comparedReads += 1
             let standalone = (try? workload.completed(.read(key: k, values: nil), results: [answer])).flatMap { if case .read(_, let v?) = $0 { v } else { nil } }

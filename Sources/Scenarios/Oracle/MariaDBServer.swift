@@ -11,6 +11,7 @@ public final class MariaDBOracle: OracleDatabase {
     public private(set) var name = "mariadb"
     let socket: String
     let database: String
+    let schema: String
     /// The private server this oracle started, if any.
     var server: Process?
     var directory: URL?
@@ -68,15 +69,20 @@ public final class MariaDBOracle: OracleDatabase {
     public init(socket: String, schema: String) throws {
         self.socket = socket
         database = "vtsim_oracle_\(getpid())"
-        let setup = ["DROP DATABASE IF EXISTS \(database)", "CREATE DATABASE \(database)", "USE \(database)"]
-            + ((try? SQLScript.statements(schema)) ?? [])
-        _ = try batch(setup, database: nil)
+        self.schema = schema
+        try reset()
         if let version = try? batch(["SELECT VERSION()"], database: nil).first?.rows.first?.first, case .text(let v) = version {
             name = "mariadb \(v)"
         }
     }
 
     deinit { stop() }
+
+    public func reset() throws {
+        let setup = ["DROP DATABASE IF EXISTS \(database)", "CREATE DATABASE \(database)", "USE \(database)"]
+            + ((try? SQLScript.statements(schema)) ?? [])
+        _ = try batch(setup, database: nil)
+    }
 
     /// Stops the private server and removes its directory.
     public func stop() {

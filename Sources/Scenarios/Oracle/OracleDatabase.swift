@@ -9,6 +9,8 @@ public protocol OracleDatabase: AnyObject {
     /// Runs statements in order on one connection; each answer in order (a statement that
     /// fails answers its error and the rest still run).
     func run(_ statements: [String]) throws -> [Result<QueryResult, MySQLError>]
+    /// Back to the schema alone, for another replay.
+    func reset() throws
 }
 
 /// Which standalone database the oracle uses.
@@ -24,16 +26,25 @@ public enum OracleChoice: Sendable, Equatable {
 /// The embedded oracle: one MySQL node engine of the simulator's own, unreplicated.
 public final class SQLiteOracle: OracleDatabase {
     public let name = "sqlite"
-    let engine: MySQLEngine
+    let schema: String
+    var engine: MySQLEngine
     var token = 0
 
     public init(schema: String) throws {
+        self.schema = schema
+        engine = try Self.engine(schema: schema)
+    }
+
+    static func engine(schema: String) throws -> MySQLEngine {
         let storage = try MySQLStorage(serverID: 1)
         if !schema.isEmpty { try storage.bootstrap(schema) }
-        engine = try MySQLEngine(storage: storage, random: RandomStream(rootSeed: 1, label: "oracle"))
+        let engine = try MySQLEngine(storage: storage, random: RandomStream(rootSeed: 1, label: "oracle"))
         engine.readOnly = false
         engine.openSession(1)
+        return engine
     }
+
+    public func reset() throws { engine = try Self.engine(schema: schema) }
 
     public func run(_ statements: [String]) throws -> [Result<QueryResult, MySQLError>] {
         statements.map { sql in

@@ -27,6 +27,12 @@ enum ClusterScenarioRunner {
             for _ in 0..<workload.clients {
                 clientNumber += 1
                 let name = "client-\(clientNumber)"
+                if let (generator, settings) = workload.kind.transactional {
+                    let history = TransactionHistory()
+                    histories.append(history)
+                    cluster.addTransactionClient(named: name, number: clientNumber, workload: generator, settings: settings, history: history)
+                    continue
+                }
                 switch workload.kind {
                 case .writer(let keyspace, let shard, let table):
                     let history = WriteHistory()
@@ -38,23 +44,13 @@ enum ClusterScenarioRunner {
                     gatewayClients.append((name, history))
                     cluster.addGatewayClient(named: name, gateway: gateway, script: statements, interval: workload.interval,
                                              timeout: timeout, history: history)
-                case .listAppend(let generator, let settings, _):
-                    let history = TransactionHistory()
-                    histories.append(history)
-                    cluster.addTransactionClient(named: name, number: clientNumber, workload: generator, settings: settings, history: history)
-                case .bank(let generator, let settings):
-                    let history = TransactionHistory()
-                    histories.append(history)
-                    cluster.addTransactionClient(named: name, number: clientNumber, workload: generator, settings: settings, history: history)
-                case .counter(let generator, let settings):
-                    let history = TransactionHistory()
-                    histories.append(history)
-                    cluster.addTransactionClient(named: name, number: clientNumber, workload: generator, settings: settings, history: history)
                 case .readYourWrites(let gateway, let keyspace, let table, let timeout):
                     let history = ReadYourWritesHistory()
                     sessions.append((name, history))
                     cluster.addReadYourWritesClient(named: name, number: clientNumber, gateway: gateway, keyspace: keyspace, table: table,
                                                     interval: workload.interval, timeout: timeout, history: history)
+                case .listAppend, .bank, .counter, .crud:
+                    preconditionFailure("generated transactional workloads start above")
                 }
             }
         }
@@ -113,6 +109,7 @@ enum ClusterScenarioRunner {
             fingerprint: simulation.fingerprint, events: simulation.eventsProcessed, virtualTime: simulation.now,
             outcome: outcome, checks: checkers.map(\.name), recentEvents: simulation.recentEvents,
             marks: cluster.observer.marks.sorted { $0.key < $1.key }.map { ($0.key.rawValue, $0.value) })
+        report.notes = view.notes.lines
         report.randomFaultUnits = (generator.map { FaultScheduling.timeline(of: $0, simulation: simulation) } ?? []) + armings.map { [$0] }
         return report
     }

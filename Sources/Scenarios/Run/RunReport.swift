@@ -20,6 +20,8 @@ public struct RunReport: Sendable {
     /// The random faults the run injected, as timeline steps, one unit per fault (the fault and
     /// its heal), in injection order: what a scenario without `random_faults` needs to replay them.
     public var randomFaultUnits: [[TimedFault]] = []
+    /// What the checkers examined, one line each (`oracle: replayed 212 transactions, ...`).
+    public var notes: [String] = []
 
     public init(scenarioName: String, file: String, seed: UInt64, verdict: Verdict, expected: ExpectedVerdict, fingerprint: UInt64,
                 events: Int, virtualTime: SimTime, outcome: RunOutcome, checks: [String], recentEvents: [TraceEvent],

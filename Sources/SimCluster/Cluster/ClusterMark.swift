@@ -16,6 +16,9 @@ public enum ClusterMark: String, CaseIterable, Sendable, Comparable {
     case tabletDemotionKilledTransactions = "tablet.demotion_killed_transactions"
     case tabletDemotionKilledQueries = "tablet.demotion_killed_queries"
     case tabletTransactionKilled = "tablet.transaction_killed"
+    /// A statement's answer or timeout came after its connection was lent out again (a late
+    /// ROLLBACK of a killed transaction); it was ignored rather than close the new session.
+    case tabletStaleWorkIgnored = "tablet.stale_work_ignored"
     case vtorcDeadPrimary = "vtorc.dead_primary"
     case vtorcFixReadOnlyPrimary = "vtorc.fix_read_only_primary"
     /// A gateway sent one statement to several shards and merged their answers.

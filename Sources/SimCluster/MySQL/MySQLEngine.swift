@@ -391,20 +391,63 @@ public final class MySQLEngine {
         } catch {
             return .done(.failure(error))
         }
+        let searched = bootstrapping ? [] : searchLocks(statement, bindings: bindings)
         if (session.inTransaction || !session.autocommit) && !bootstrapping {
-            return writeInTransaction(translation, bindings: bindings, session: session)
+            return writeInTransaction(translation, bindings: bindings, searched: searched, session: session)
         }
         // Nothing holds a lock and the statement is its own transaction: run it straight in
         // SQLite's autocommit mode (one statement is atomic, nothing can conflict).
         if locks.isEmpty && session.changes.isEmpty && !semiSyncPrimary && !bootstrapping {
             return writeDirectly(translation, bindings: bindings, session: session)
         }
-        return writeAutocommit(translation, bindings: bindings, session: session, token: token)
+        return writeAutocommit(translation, bindings: bindings, searched: searched, session: session, token: token)
+    }
+
+    /// What a searched UPDATE or DELETE locks besides the rows it changes, as InnoDB's next-key
+    /// locks do: the row or unique-key value it names by equality, found or not (an insert of it
+    /// locks the same); otherwise the gaps of the table it scans. Each statement sees only
+    /// committed rows and its own transaction's, so without these a row another transaction
+    /// inserted into its range, uncommitted yet, would escape it: MySQL makes the statement wait
+    /// for that insert's commit and then changes the row.
+    func searchLocks(_ statement: SQLStatement, bindings: [SQLValue]) -> [(key: LockKey, mode: LockMode)] {
+        let (name, condition): (String, SQLExpression?)
+        switch statement {
+        case .update(let update): (name, condition) = (update.table.name, update.whereClause)
+        case .delete(let delete): (name, condition) = (delete.table.name, delete.whereClause)
+        default: return []
+        }
+        guard let schema = storage.catalog.table(name) else { return [] }
+        let gaps = [(key: LockKey(table: schema.name, target: .gaps), mode: LockMode.exclusive)]
+        guard let condition else { return gaps }
+        if let rowID = schema.rowIDColumn {
+            let keys = AbsentKeyLocks.keys(condition, primaryKey: schema.columns[rowID].name.lowercased(), bindings: bindings)
+            if !keys.isEmpty { return keys.map { (LockKey(table: schema.name, target: .row($0)), .exclusive) } }
+        }
+        let equal = AbsentKeyLocks.equalities(condition, bindings: bindings)
+        var whole: [(key: LockKey, mode: LockMode)] = []
+        var prefixes: [(key: LockKey, mode: LockMode)] = []
+        for key in storage.catalog.writeProfile(schema.name)?.lockedKeys ?? [] {
+            var row = [SQLiteValue](repeating: .null, count: schema.columns.count)
+            var given = 0
+            for c in key.columns {
+                guard let value = equal[schema.columns[c].name.lowercased()] else { break }
+                // Stored as the column's affinity stores it ('5' in an integer column is 5).
+                if schema.columns[c].type.family == .integer, case .text(let t) = value, let n = Int64(t) { row[c] = .integer(n) } else { row[c] = value.sqlite }
+                given += 1
+            }
+            if given == key.columns.count, let value = uniqueValue(row, key: key) {
+                whole.append((LockKey(table: schema.name, target: .uniqueValue(key: key.name, value: value)), .exclusive))
+            } else if given > 0, let value = uniqueValue(row, key: key, prefix: given) {
+                prefixes.append((LockKey(table: schema.name, target: .keyPrefix(key: key.name, value: value)), .exclusive))
+            }
+        }
+        return !whole.isEmpty ? whole : !prefixes.isEmpty ? prefixes : gaps
     }
 
     /// A write inside a transaction: it runs over the transaction's earlier changes and takes
     /// its row locks; its changes stay the session's until commit.
-    func writeInTransaction(_ translation: Translation, bindings: [SQLValue], session: MySQLSession) -> Outcome {
+    func writeInTransaction(_ translation: Translation, bindings: [SQLValue], searched: [(key: LockKey, mode: LockMode)],
+                            session: MySQLSession) -> Outcome {
         let captured: [RowChange]
         do {
             let db = try storage.openOverlay(for: session)
@@ -417,7 +460,7 @@ public final class MySQLEngine {
         } catch {
             return failure(error, session: session)
         }
-        let blockers = locks.acquire(lockKeys(captured), for: session.id)
+        let blockers = locks.acquire(searched + lockKeys(captured), for: session.id)
         guard blockers.isEmpty else {
             storage.undoOverlayStatement(captured)
             return .blocked(blockers)
@@ -434,7 +477,8 @@ public final class MySQLEngine {
     /// An autocommit write while other transactions hold locks, or on a semi-sync primary, or
     /// while bootstrapping: it runs in a SQLite transaction, waits for locks if it must, and
     /// commits at once (on a semi-sync primary, once a replica acknowledges).
-    func writeAutocommit(_ translation: Translation, bindings: [SQLValue], session: MySQLSession, token: Int) -> Outcome {
+    func writeAutocommit(_ translation: Translation, bindings: [SQLValue], searched: [(key: LockKey, mode: LockMode)],
+                         session: MySQLSession, token: Int) -> Outcome {
         let captured: [RowChange]
         do {
             try storage.db.begin()
@@ -447,7 +491,7 @@ public final class MySQLEngine {
         } catch {
             return failure(error, session: session)
         }
-        let blockers = locks.acquire(lockKeys(captured), for: session.id)
+        let blockers = locks.acquire(searched + lockKeys(captured), for: session.id)
         guard blockers.isEmpty else {
             try? storage.db.rollback()
             return .blocked(blockers)
@@ -565,15 +609,24 @@ public final class MySQLEngine {
                 if let new, new != old {
                     keys.append((LockKey(table: change.table, target: .uniqueValue(key: key.name, value: new)), .exclusive))
                 }
+                // A new key value enters the ranges searches by its leading columns lock.
+                if new != nil && new != old {
+                    for length in 1..<key.columns.count {
+                        if let prefix = uniqueValue(change.new, key: key, prefix: length) {
+                            keys.append((LockKey(table: change.table, target: .keyPrefix(key: key.name, value: prefix)), .shared))
+                        }
+                    }
+                }
             }
         }
         return keys
     }
 
-    /// A unique key's value in a row, normalized as the key compares; nil if a part is NULL.
-    func uniqueValue(_ row: [SQLiteValue], key: TableWriteProfile.LockedKey) -> String? {
+    /// A unique key's value in a row (or its first `prefix` columns'), normalized as the key
+    /// compares; nil if a part is NULL.
+    func uniqueValue(_ row: [SQLiteValue], key: TableWriteProfile.LockedKey, prefix: Int? = nil) -> String? {
         var parts: [String] = []
-        for (i, c) in key.columns.enumerated() {
+        for (i, c) in key.columns.prefix(prefix ?? key.columns.count).enumerated() {
             switch row[c] {
             case .null: return nil
             case .integer(let v): parts.append("n\(v)")

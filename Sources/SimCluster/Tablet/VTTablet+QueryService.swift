@@ -50,6 +50,7 @@ extension VTTablet {
             waiting.append(WaitingRequest(client: client, id: id, request: request, timer: timer, requestNumber: number))
             return
         }
+        leases[connection, default: 0] += 1
         switch request {
         case .execute(_, let sql, let bindings, nil):
             send(sql, bindings: bindings, connection: connection,
@@ -73,6 +74,7 @@ extension VTTablet {
         if !work.retried {
             work.sql = sql
             work.bindings = bindings
+            work.lease = leases[connection] ?? 0
         }
         let request = calls.start(.query(work), timeout: configuration.queryTimeout, context)
         let opening = openedConnections.insert(connection).inserted
@@ -80,6 +82,10 @@ extension VTTablet {
     }
 
     func queryFinished(_ work: QueryWork, result: Result<QueryResult, MySQLError>, _ context: ProcessContext<ClusterMessage>) {
+        guard !isStale(work) else {
+            if work.replies, case .failure(let error) = result { context.send(.tabletReply(id: work.id, reply: .failed(TabletError(mysql: error))), to: work.client) }
+            return
+        }
         var endsTransaction = work.ends
         var reply = result.map { TabletReply.result($0, transactionID: work.ends ? nil : work.transactionID) }
         if case .failure(let error) = result, error.code == 2006, work.transactionID == nil, !work.retried, work.replies {
@@ -191,11 +197,22 @@ extension VTTablet {
     /// Gives up on a statement: its connection is closed (the node rolls back an open
     /// transaction; a commit may or may not have happened) and the client gets `error`.
     func abandon(_ work: QueryWork, error: TabletError, _ context: ProcessContext<ClusterMessage>) {
+        guard !isStale(work) else {
+            if work.replies { context.send(.tabletReply(id: work.id, reply: .failed(error)), to: work.client) }
+            return
+        }
         if let node = context.process(named: mysqld) { context.send(.mysqlClose(connection: work.connection), to: node) }
         openedConnections.remove(work.connection)
         if let transactionID = work.transactionID { transactions[transactionID] = nil }
         if work.replies { context.send(.tabletReply(id: work.id, reply: .failed(error)), to: work.client) }
         if work.releases || work.transactionID != nil { release(work.connection, transaction: work.transactionID != nil, context) }
+    }
+
+    /// Whether the work's connection has been lent out again since it was sent.
+    func isStale(_ work: QueryWork) -> Bool {
+        guard work.lease != (leases[work.connection] ?? 0) else { return false }
+        observer?.mark(.tabletStaleWorkIgnored)
+        return true
     }
 
     func release(_ connection: Int, transaction: Bool, _ context: ProcessContext<ClusterMessage>) {

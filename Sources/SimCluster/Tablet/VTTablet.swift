@@ -30,6 +30,11 @@ final class VTTablet: SimProcess {
 
     // Query service state.
     var freeConnections: [Int] = []
+    /// How many times each query or transaction connection has been lent out. A statement
+    /// answered or abandoned after its connection went back to the pool and out again (a late
+    /// ROLLBACK of a killed transaction) must neither close nor release it: that would end or
+    /// free the session of the transaction that holds it now.
+    var leases: [Int: Int] = [:]
     var freeTransactionConnections: [Int] = []
     var nextWaitNumber = 1
     /// Connections the node has seen since its last restart (others must open again).
@@ -90,6 +95,8 @@ final class VTTablet: SimProcess {
         var sql = ""
         var bindings: [SQLValue] = []
         var retried = false
+        /// The lending of the connection it was sent under (see `VTTablet.leases`).
+        var lease = 0
     }
 
     struct WaitingRequest {

@@ -13,6 +13,9 @@ public struct ClusterRunView {
     public var transactionWorkloads: [TransactionWorkloadRun] = []
     /// Each read-your-writes session's history.
     public var readYourWrites: [(name: String, history: ReadYourWritesHistory)] = []
+    /// What the checkers report having examined (shown with the verdict, so that a pass that
+    /// examined nothing shows).
+    public let notes = CheckNotes()
 
     public init(scenario: Scenario, cluster: Cluster, writers: [(name: String, history: WriteHistory)] = [],
                 gatewayClients: [(name: String, history: GatewayHistory)] = [], transactionWorkloads: [TransactionWorkloadRun] = [],
@@ -24,6 +27,13 @@ public struct ClusterRunView {
         self.transactionWorkloads = transactionWorkloads
         self.readYourWrites = readYourWrites
     }
+}
+
+/// Lines in which checkers say how much they examined: `oracle: replayed 212 transactions ...`.
+public final class CheckNotes {
+    public private(set) var lines: [String] = []
+    public init() {}
+    public func add(_ checker: String, _ text: String) { lines.append("\(checker): \(text)") }
 }
 
 /// A generated transaction workload of a run and what its clients did.

@@ -80,39 +80,78 @@ extension Cluster {
     }
 }
 
-/// The standalone-MySQL oracle on each list-append workload: the committed transactions replayed
-/// in a serial order into one unsharded database (the embedded node, or a real MariaDB) answer
-/// every committed read as the cluster did and end with the same table.
+/// The standalone-MySQL oracle on each generated transactional workload: the committed
+/// transactions replayed in a serial order into one unsharded database (the embedded node, or a
+/// real MariaDB) answer every committed read as the cluster did and end with the same tables.
+/// List-append histories are ordered by what the lists show; bank, counter and random CRUD
+/// histories by when their clients sent COMMIT.
 public struct OracleChecker: ClusterChecker {
     public let name = "oracle"
     public init() {}
 
     public func check(_ run: ClusterRunView) -> [Violation] {
         var violations: [Violation] = []
-        let groups = run.histories { kind -> (ListAppendWorkload, table: String)? in
+        let lists = run.histories { kind -> (ListAppendWorkload, table: String)? in
             if case .listAppend(let generator, _, _) = kind { (generator, generator.table) } else { nil }
         }
-        for (generator, history) in groups {
+        for (generator, history) in lists {
             do {
-                let schema = run.cluster.spec.keyspaces.first { keyspace in
-                    keyspace.schema.range(of: "CREATE TABLE \(generator.table) ", options: .caseInsensitive) != nil
-                }?.schema ?? ""
-                let database: any OracleDatabase = switch run.scenario.oracle {
-                case .sqlite: try SQLiteOracle(schema: schema)
-                case .mariadb: try MariaDBOracle.start(schema: schema)
-                case .mariadbSocket(let socket): try MariaDBOracle(socket: socket, schema: schema)
-                }
+                let database = try Self.database(run, tables: [generator.table])
                 defer { (database as? MariaDBOracle)?.stop() }
                 let outcome = try ListAppendOracle(workload: generator).check(history, finalLists: try Self.finalLists(generator, cluster: run.cluster),
                                                                              on: database)
-                for finding in outcome.findings.prefix(20) {
-                    violations.append(Violation(checker: name, message: finding.message, details: finding.details))
-                }
+                violations += outcome.findings.prefix(20).map { Violation(checker: name, message: $0.message, details: $0.details) }
+                run.notes.add(name, "\(generator.table): replayed \(outcome.replayed) transactions into \(database.name), compared \(outcome.comparedReads) reads and the final lists")
+            } catch {
+                violations.append(Violation(checker: name, message: "the oracle could not run: \(error)"))
+            }
+        }
+        let serial = run.histories { kind -> (SerialReplayOracle, table: String)? in
+            switch kind {
+            case .bank(let bank, _):
+                (SerialReplayOracle(workload: bank, tables: [.init(name: bank.table, columns: [bank.idColumn, bank.balanceColumn])]), bank.table)
+            case .counter(let counter, _):
+                (SerialReplayOracle(workload: counter, tables: [.init(name: counter.table, columns: ["k", "n"])]), counter.table)
+            case .crud(let crud, _):
+                (SerialReplayOracle(workload: crud, tables: crud.tables.map { .init(name: $0.name, columns: $0.columns.map(\.name)) }),
+                 crud.tables.map(\.name).joined(separator: ","))
+            case .listAppend, .writer, .script, .readYourWrites:
+                nil
+            }
+        }
+        for (oracle, history) in serial {
+            if oracle.workload is CrudWorkload { violations += history.defects(checker: name) }
+            do {
+                let database = try Self.database(run, tables: oracle.tables.map(\.name))
+                defer { (database as? MariaDBOracle)?.stop() }
+                var finalRows: [String: [[SQLValue]]] = [:]
+                for table in oracle.tables { finalRows[table.name] = try run.cluster.primaryRows(of: table.name, columns: table.columns) }
+                let outcome = try oracle.check(history, finalRows: finalRows, on: database)
+                violations += outcome.findings.prefix(20).map { Violation(checker: name, message: $0.message, details: $0.details) }
+                let tables = oracle.tables.map(\.name).joined(separator: ", ")
+                run.notes.add(name, "\(tables): replayed \(outcome.replayed) transactions in commit order into \(database.name) (\(outcome.attempts) "
+                              + "replay\(outcome.attempts == 1 ? "" : "s") for \(outcome.unknownTried) unknown outcomes), compared \(outcome.comparedReads) "
+                              + "reads and \(outcome.comparedRows) final rows" + (outcome.inconclusive.map { "; inconclusive: \($0)" } ?? ""))
             } catch {
                 violations.append(Violation(checker: name, message: "the oracle could not run: \(error)"))
             }
         }
         return violations
+    }
+
+    /// A fresh standalone database with the schemas of the keyspaces that define `tables`.
+    static func database(_ run: ClusterRunView, tables: [String]) throws -> any OracleDatabase {
+        let schema = run.cluster.spec.keyspaces.filter { keyspace in
+            let defined = ((try? SQLParser.parseScript(keyspace.schema)) ?? []).compactMap { s -> String? in
+                if case .createTable(let c) = s { c.table.name.lowercased() } else { nil }
+            }
+            return tables.contains { defined.contains($0.lowercased()) }
+        }.map(\.schema).joined(separator: "\n")
+        return switch run.scenario.oracle {
+        case .sqlite: try SQLiteOracle(schema: schema)
+        case .mariadb: try MariaDBOracle.start(schema: schema)
+        case .mariadbSocket(let socket): try MariaDBOracle(socket: socket, schema: schema)
+        }
     }
 
     /// Each key's list on the primaries of the shards holding the table.

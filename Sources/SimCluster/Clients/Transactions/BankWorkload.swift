@@ -32,7 +32,7 @@ public struct BankWorkload: TransactionWorkload {
             [upsert(from, by: -amount), upsert(to, by: amount)]
         case .readBalances:
             ["SELECT \(idColumn), \(balanceColumn) FROM \(table)" + (lockingReads ? " FOR UPDATE" : "")]
-        case .append, .read, .increment, .readCounter:
+        case .append, .read, .increment, .readCounter, .statement:
             preconditionFailure("not a bank micro-op")
         }
     }
@@ -41,6 +41,10 @@ public struct BankWorkload: TransactionWorkload {
         let sign = amount < 0 ? "-" : "+"
         return "INSERT INTO \(table) (\(idColumn), \(balanceColumn)) VALUES (\(account), \(amount)) "
             + "ON DUPLICATE KEY UPDATE \(balanceColumn) = \(balanceColumn) \(sign) \(abs(amount))"
+    }
+
+    public func isComparable(_ op: MicroOp) -> Bool {
+        if case .readBalances = op { lockingReads } else { false }
     }
 
     public func completed(_ op: MicroOp, results: [QueryResult]) throws(WorkloadError) -> MicroOp {

@@ -26,7 +26,7 @@ public struct CounterWorkload: TransactionWorkload {
             ["INSERT INTO \(table) (k, n) VALUES (\(key), \(by)) ON DUPLICATE KEY UPDATE n = n + \(by)"]
         case .readCounter(let key, _):
             ["SELECT n FROM \(table) WHERE k = \(key)"]
-        case .append, .read, .transfer, .readBalances:
+        case .append, .read, .transfer, .readBalances, .statement:
             preconditionFailure("not a counter micro-op")
         }
     }

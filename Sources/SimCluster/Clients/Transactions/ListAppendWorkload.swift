@@ -39,7 +39,7 @@ public struct ListAppendWorkload: TransactionWorkload {
                 + "ON DUPLICATE KEY UPDATE \(valueColumn) = CONCAT(\(valueColumn), ' \(value)')"]
         case .read(let key, _):
             ["SELECT \(valueColumn) FROM \(table) WHERE \(keyColumn) = \(key)" + (lockingReads ? " FOR UPDATE" : "")]
-        case .transfer, .readBalances, .increment, .readCounter:
+        case .transfer, .readBalances, .increment, .readCounter, .statement:
             preconditionFailure("not a list-append micro-op")
         }
     }

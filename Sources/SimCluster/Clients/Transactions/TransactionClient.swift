@@ -144,7 +144,11 @@ final class TransactionClient: SimProcess {
     func runStatement(op: Int, index: Int, _ context: ProcessContext<ClusterMessage>) {
         if index == 0 { answers = [] }
         let ops = history.records[history.records.count - 1].ops
-        guard op < ops.count else { return send("COMMIT", .commit, context) }
+        guard op < ops.count else {
+            let now = context.now
+            history.update { $0.commitInvoked = now }
+            return send("COMMIT", .commit, context)
+        }
         send(workload.statements(for: ops[op])[index], .statement(op: op, index: index), context)
     }
 

@@ -1,4 +1,5 @@
 import SimCore
+import SQLSyntax
 
 /// One step of a client transaction, as Jepsen and Elle write them: a write the transaction makes
 /// or a read and (once it answered) what it saw.
@@ -15,6 +16,8 @@ public enum MicroOp: Sendable, Equatable {
     case increment(key: Int64, by: Int64)
     /// Reads the counter `key`; `value` is nil until the read answers (0 for a missing row).
     case readCounter(key: Int64, value: Int64?)
+    /// A statement of the random CRUD workload (a read carries its rows once it answered).
+    case statement(CrudStatement)
 
     /// An account and its balance.
     public struct Balance: Sendable, Equatable {
@@ -26,9 +29,23 @@ public enum MicroOp: Sendable, Equatable {
         }
     }
 
+    /// The micro-op in Elle's notation: `[:append 3 17]`, `[:r 3 [1 17]]`.
+    public var notation: String {
+        switch self {
+        case .append(let k, let v): "[:append \(k) \(v)]"
+        case .read(let k, let values): "[:r \(k) \(values.map { "[" + $0.map(String.init).joined(separator: " ") + "]" } ?? "nil")]"
+        case .transfer(let from, let to, let amount): "[:transfer \(from)->\(to) \(amount)]"
+        case .readBalances(let b): "[:read-all \(b.map { "{" + $0.map { "\($0.account) \($0.balance)" }.joined(separator: ", ") + "}" } ?? "nil")]"
+        case .increment(let k, let by): "[:add \(k) \(by)]"
+        case .readCounter(let k, let value): "[:r \(k) \(value.map(String.init) ?? "nil")]"
+        case .statement(let s): s.line
+        }
+    }
+
     public var isRead: Bool {
         switch self {
         case .read, .readBalances, .readCounter: true
+        case .statement(let s): s.isRead
         case .append, .transfer, .increment: false
         }
     }
@@ -52,6 +69,10 @@ public struct TransactionRecord: Sendable, Equatable {
     public var completed: SimTime?
     /// Nil while the transaction is in flight (the run ended first: treated as unknown).
     public var outcome: OperationOutcome?
+    /// When the client sent COMMIT (nil if it never did). Every lock the transaction takes is
+    /// held then and none is released yet, so under two-phase locking conflicting transactions
+    /// commit in the order of these times.
+    public var commitInvoked: SimTime?
     public var ops: [MicroOp]
     /// Why it failed or is unknown (the error, or "timeout").
     public var error: String?
@@ -73,16 +94,7 @@ public struct TransactionRecord: Sendable, Equatable {
 
     /// The transaction as a line of a history: outcome, times and micro-ops, in Elle's notation.
     public var line: String {
-        let ops = ops.map { op -> String in
-            switch op {
-            case .append(let k, let v): "[:append \(k) \(v)]"
-            case .read(let k, let values): "[:r \(k) \(values.map { "[" + $0.map(String.init).joined(separator: " ") + "]" } ?? "nil")]"
-            case .transfer(let from, let to, let amount): "[:transfer \(from)->\(to) \(amount)]"
-            case .readBalances(let b): "[:read-all \(b.map { "{" + $0.map { "\($0.account) \($0.balance)" }.joined(separator: ", ") + "}" } ?? "nil")]"
-            case .increment(let k, let by): "[:add \(k) \(by)]"
-            case .readCounter(let k, let value): "[:r \(k) \(value.map(String.init) ?? "nil")]"
-            }
-        }.joined(separator: " ")
+        let ops = ops.map(\.notation).joined(separator: " ")
         let end = completed.map { " ended \($0)" } ?? ""
         return "\(name) \(finalOutcome.rawValue) invoked \(invoked)\(end) \(ops)" + (error.map { " (\($0))" } ?? "")
     }

@@ -10,6 +10,13 @@ public protocol TransactionWorkload: Sendable {
     func statements(for op: MicroOp) -> [String]
     /// The micro-op once its statements answered (reads take what they saw).
     func completed(_ op: MicroOp, results: [QueryResult]) throws(WorkloadError) -> MicroOp
+    /// Whether a committed read's answer is fixed by the commit order (a locking read), so that
+    /// a standalone database replaying the history in that order must answer it the same.
+    func isComparable(_ op: MicroOp) -> Bool
+}
+
+extension TransactionWorkload {
+    public func isComparable(_ op: MicroOp) -> Bool { false }
 }
 
 /// An answer a workload cannot read (a defect of the cluster's answers, reported as such).

@@ -4,11 +4,17 @@ import SQLSyntax
 /// `SELECT ... FOR UPDATE` by primary key of a row that does not exist takes a gap lock, so
 /// another session's insert of that key waits until the reader's transaction ends. The node
 /// models the common case: equality (or IN) on a table's integer primary key locks that key as a
-/// row, whether or not the row exists (inserts lock the same key).
+/// row, whether or not the row exists (inserts lock the same key). Searched UPDATE and DELETE
+/// lock the same way (see `MySQLEngine.searchLocks`).
 enum AbsentKeyLocks {
     /// The primary-key values a single-table locking read names by equality in its WHERE clause.
     static func keys(_ select: SelectStatement, primaryKey column: String, bindings: [SQLValue]) -> [Int64] {
         guard select.from.count == 1, select.from[0].namedTables.count == 1, let condition = select.whereClause else { return [] }
+        return keys(condition, primaryKey: column, bindings: bindings)
+    }
+
+    /// The primary-key values a WHERE clause names by equality (in one of its conjuncts).
+    static func keys(_ condition: SQLExpression, primaryKey column: String, bindings: [SQLValue]) -> [Int64] {
         var keys: [Int64] = []
         for conjunct in conjuncts(condition) {
             switch conjunct {
@@ -22,6 +28,31 @@ enum AbsentKeyLocks {
             }
         }
         return keys
+    }
+
+    /// The values a WHERE clause gives columns by equality (`col = literal` conjuncts), by
+    /// lowercased column name.
+    static func equalities(_ condition: SQLExpression, bindings: [SQLValue]) -> [String: SQLValue] {
+        var values: [String: SQLValue] = [:]
+        for conjunct in conjuncts(condition) {
+            switch conjunct {
+            case .binary(.equal, .column(let c), let value), .binary(.equal, let value, .column(let c)):
+                if let v = literal(value, bindings) { values[c.name.lowercased()] = v }
+            default:
+                continue
+            }
+        }
+        return values
+    }
+
+    static func literal(_ e: SQLExpression, _ bindings: [SQLValue]) -> SQLValue? {
+        switch e {
+        case .literal(.integer(let v)): .integer(v)
+        case .literal(.string(let s)): .text(s)
+        case .unary(.minus, .literal(.integer(let v))): .integer(-v)
+        case .parameter(nil, let index) where bindings.indices.contains(index): bindings[index]
+        default: nil
+        }
     }
 
     static func conjuncts(_ e: SQLExpression) -> [SQLExpression] {

@@ -5,6 +5,11 @@ public struct LockKey: Hashable, Sendable, CustomStringConvertible {
         case row(Int64)
         /// A unique key's value, normalized as the key compares (collation, numeric equality).
         case uniqueValue(key: String, value: String)
+        /// The rows of a composite unique key that share its leading columns' values: a search
+        /// by that prefix holds it exclusive (InnoDB's next-key locks on the prefix's range) and
+        /// every insert shared, so such a search and an insert with the same prefix wait for
+        /// each other while other prefixes go on.
+        case keyPrefix(key: String, value: String)
         /// The gaps between a table's rows, coarsened to the whole table: every insert holds it
         /// shared (InnoDB's insert intention) and a locking scan exclusive (its next-key locks),
         /// so a locking scan waits for uncommitted inserts and inserts wait for it.
@@ -23,6 +28,7 @@ public struct LockKey: Hashable, Sendable, CustomStringConvertible {
         switch target {
         case .row(let rowID): "\(table)#\(rowID)"
         case .uniqueValue(let key, let value): "\(table).\(key)=\(value)"
+        case .keyPrefix(let key, let value): "\(table).\(key)^=\(value)"
         case .gaps: "\(table) gaps"
         }
     }
