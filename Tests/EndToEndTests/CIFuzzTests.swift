@@ -27,8 +27,8 @@ import Testing
     }
 }
 
-/// CI's MariaDB oracle seeds: list-append runs whose committed work, replayed into a real MariaDB
-/// that simrun starts, answers every committed read as the cluster did.
+/// CI's MariaDB oracle seeds: list-append, random CRUD and bank runs whose committed work,
+/// replayed into a real MariaDB that simrun starts, answers every committed read as the cluster did.
 @Suite struct MariaDBOracleSeedsTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/mariadbd")))
     func listAppendSeedsAgreeWithMariaDB() throws {
@@ -38,5 +38,18 @@ import Testing
                                      "--oracle", "mariadb", "--json", json.path, "--shrink", "0"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr.suffix(1_000))")
         #expect(try FuzzCommandTests.results(json).count == 4)
+    }
+
+    /// Random CRUD and bank histories replayed in commit order into a real MariaDB: every
+    /// locking read and the final tables agree with the cluster.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/mariadbd")),
+          arguments: ["crud-random-faults", "bank-random-faults"])
+    func commitOrderSeedsAgreeWithMariaDB(scenario: String) throws {
+        let json = FuzzCommandTests.temporary("mariadb-\(scenario).json")
+        defer { try? FileManager.default.removeItem(at: json) }
+        let result = try Simrun.run(["fuzz", "scenarios/\(scenario).yaml", "--seeds", "1..2", "--jobs", "2",
+                                     "--oracle", "mariadb", "--json", json.path, "--shrink", "0"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr.suffix(1_000))")
+        #expect(try FuzzCommandTests.results(json).count == 2)
     }
 }
