@@ -59,18 +59,13 @@ public struct SerialReplayOracle: Sendable {
             (txns[a].commitInvoked!, txns[a].client, txns[a].index) < (txns[b].commitInvoked!, txns[b].client, txns[b].index)
         }
         let maybe = candidates.filter { txns[$0].finalOutcome == .unknown }
-        let masks: [UInt64] = maybe.count <= maxUnknown ? Array(0..<(UInt64(1) << maybe.count)) : [0, UInt64.max]
-        var best: Outcome?
-        for mask in masks {
-            let included = Set(maybe.enumerated().filter { mask & (UInt64(1) << min($0.offset, 63)) != 0 }.map(\.element))
-            if best != nil { try database.reset() }
+        let best = try Self.closestReplay(unknown: maybe.count, maxUnknown: maxUnknown, database: database) { chosen in
+            let included = Set(chosen.map { maybe[$0] })
             var outcome = try replay(candidates.filter { txns[$0].finalOutcome == .ok || included.contains($0) }, txns, finalRows, database)
             outcome.unknownCommitted = maybe.filter { included.contains($0) }.map { txns[$0].name }
-            outcome.attempts = (best?.attempts ?? 0) + 1
-            outcome.unknownTried = maybe.count
-            if outcome.findings.isEmpty { return outcome }
-            if best == nil || outcome.findings.count < best!.findings.count { best = outcome } else { best!.attempts = outcome.attempts }
+            return outcome
         }
+        if best?.findings.isEmpty == true { return best! }
         guard var result = best else { return Outcome() }
         if maybe.count > maxUnknown {
             result.inconclusive = "\(maybe.count) transactions have unknown outcomes (more than \(maxUnknown)); neither none nor all of them committed matches"
@@ -83,6 +78,41 @@ public struct SerialReplayOracle: Sendable {
             }
         }
         return result
+    }
+
+    /// Replays once per combination of the `unknown` outcomes (each counted or not; beyond
+    /// `maxUnknown`, only none and all), resetting the database in between, until one matches;
+    /// otherwise the closest (fewest findings). `replay` gets the chosen unknowns' positions.
+    static func closestReplay(unknown: Int, maxUnknown: Int, database: any OracleDatabase,
+                              replay: (_ chosen: [Int]) throws -> Outcome) throws -> Outcome? {
+        let masks: [UInt64] = unknown <= maxUnknown ? Array(0..<(UInt64(1) << unknown)) : [0, UInt64.max]
+        var best: Outcome?
+        for mask in masks {
+            if best != nil { try database.reset() }
+            var outcome = try replay((0..<unknown).filter { mask & (UInt64(1) << min($0, 63)) != 0 })
+            outcome.attempts = (best?.attempts ?? 0) + 1
+            outcome.unknownTried = unknown
+            if outcome.findings.isEmpty { return outcome }
+            if best == nil || outcome.findings.count < best!.findings.count { best = outcome } else { best!.attempts = outcome.attempts }
+        }
+        return best
+    }
+
+    /// Each table's final rows in the cluster against the standalone database's answers to the
+    /// `SELECT`s of `tables` (in order, from `results[offset]`).
+    static func compareTables(_ tables: [Table], results: [Result<QueryResult, MySQLError>], offset: Int, finalRows: [String: [[SQLValue]]],
+                              database: String, after: String, into outcome: inout Outcome) {
+        for (i, table) in tables.enumerated() {
+            guard case .success(let answer) = results[offset + i] else { continue }
+            let cluster = multiset(finalRows[table.name] ?? [])
+            let standalone = multiset(answer.rows)
+            outcome.comparedRows += cluster.count
+            guard cluster != standalone else { continue }
+            outcome.findings.append(.init(
+                message: "table \(table.name) ends with \(cluster.count) rows in the cluster and \(standalone.count) in \(database) \(after)",
+                details: subtract(cluster, standalone).prefix(5).map { "only in the cluster: (\($0))" }
+                    + subtract(standalone, cluster).prefix(5).map { "only in \(database): (\($0))" }))
+        }
     }
 
     /// One replay of `order`, compared with the cluster.
@@ -124,18 +154,8 @@ public struct SerialReplayOracle: Sendable {
                     details: statements[read.first..<(read.first + read.count)] + [txns[read.txn].line]))
             }
         }
-        for (i, table) in tables.enumerated() {
-            guard case .success(let answer) = results[replayed + i] else { continue }
-            let cluster = Self.multiset(finalRows[table.name] ?? [])
-            let standalone = Self.multiset(answer.rows)
-            outcome.comparedRows += cluster.count
-            guard cluster != standalone else { continue }
-            let onlyCluster = Self.subtract(cluster, standalone)
-            let onlyStandalone = Self.subtract(standalone, cluster)
-            outcome.findings.append(.init(
-                message: "table \(table.name) ends with \(cluster.count) rows in the cluster and \(standalone.count) in \(database.name) after the committed transactions in commit order",
-                details: onlyCluster.prefix(5).map { "only in the cluster: (\($0))" } + onlyStandalone.prefix(5).map { "only in \(database.name): (\($0))" }))
-        }
+        Self.compareTables(tables, results: results, offset: replayed, finalRows: finalRows, database: database.name,
+                           after: "after the committed transactions in commit order", into: &outcome)
         return outcome
     }
 

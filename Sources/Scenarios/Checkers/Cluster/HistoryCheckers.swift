@@ -136,7 +136,39 @@ public struct OracleChecker: ClusterChecker {
                 violations.append(Violation(checker: name, message: "the oracle could not run: \(error)"))
             }
         }
+        violations += checkScript(run)
         return violations
+    }
+
+    /// A script of one session: replayed statement by statement (see `ScriptOracle`).
+    func checkScript(_ run: ClusterRunView) -> [Violation] {
+        guard !run.gatewayClients.isEmpty else { return [] }
+        guard run.gatewayClients.count == 1, let (client, history) = run.gatewayClients.first else {
+            run.notes.add(name, "scripts not compared: \(run.gatewayClients.count) sessions ran at once, so the order of their statements is not known")
+            return []
+        }
+        let names = ScriptOracle.writtenTables(history.entries)
+        let definitions = run.cluster.spec.keyspaces.flatMap { keyspace in
+            ((try? SQLParser.parseScript(keyspace.schema)) ?? []).compactMap { s -> CreateTableStatement? in
+                if case .createTable(let c) = s { c } else { nil }
+            }
+        }
+        let tables = names.compactMap { name in
+            definitions.first { $0.table.name.lowercased() == name.lowercased() }.map { SerialReplayOracle.Table(name: $0.table.name, columns: $0.columns.map(\.name)) }
+        }
+        do {
+            let database = try Self.database(run, tables: tables.map(\.name))
+            defer { (database as? MariaDBOracle)?.stop() }
+            var finalRows: [String: [[SQLValue]]] = [:]
+            for table in tables { finalRows[table.name] = try run.cluster.primaryRows(of: table.name, columns: table.columns.map { $0.lowercased() }) }
+            let outcome = try ScriptOracle(tables: tables).check(history.entries, finalRows: finalRows, on: database)
+            run.notes.add(name, "\(client)'s script: replayed \(outcome.replayed) units into \(database.name) (\(outcome.attempts) replay\(outcome.attempts == 1 ? "" : "s") for "
+                          + "\(outcome.unknownTried) of unknown outcome), compared \(outcome.comparedReads) reads and \(outcome.comparedRows) final rows"
+                          + (outcome.inconclusive.map { "; inconclusive: \($0)" } ?? ""))
+            return outcome.findings.prefix(20).map { Violation(checker: name, message: $0.message, details: $0.details) }
+        } catch {
+            return [Violation(checker: name, message: "the oracle could not run on the script: \(error)")]
+        }
     }
 
     /// A fresh standalone database with the schemas of the keyspaces that define `tables`.
