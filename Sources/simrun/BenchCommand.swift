@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure performance (build with -c release for meaningful figures).",
         subcommands: [KernelBenchCommand.self, NodeBenchCommand.self, GatewayBenchCommand.self, TransactionBenchCommand.self,
-                      ElleBenchCommand.self, ClusterScaleBenchCommand.self])
+                      ElleBenchCommand.self, ClusterScaleBenchCommand.self, BankAccelerationBenchCommand.self])
 }
 
 /// `simrun bench elle`: the list-append checker's transactions per second.
@@ -41,6 +41,40 @@ struct ElleBenchCommand: ParsableCommand {
         print("elle benchmark: \(transactions) transactions (\(report.committed) ok), \(keys) keys in use, \(appendsPerKey) appends per key, best of \(repetitions)")
         for anomaly in report.anomalies.prefix(3) { print("  \(anomaly.kind.rawValue): \(anomaly.summary)"); for d in anomaly.details.prefix(4) { print("    \(d.prefix(300))") } }
         print("checked in \(fixed(seconds, 3)) s: \(Int(Double(transactions) / seconds)) transactions/s (target ≥ 200000), \(report.edges) dependency edges, \(report.anomalies.count) anomalies")
+    }
+}
+
+/// `simrun bench bank`: virtual seconds per wall second on the bank workload.
+struct BankAccelerationBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bank",
+        abstract: "Time acceleration (virtual seconds per wall second) of the bank workload on 4 shards × 3 tablets, at paced and at saturating load.")
+
+    @Option(help: "Virtual seconds each run simulates.")
+    var seconds = 60
+
+    @Option(help: "Clients of the paced run.")
+    var clients = 4
+
+    @Option(help: "Pause between a paced client's transactions (a duration: 500ms, 1s).")
+    var interval = "500ms"
+
+    func validate() throws {
+        guard seconds > 0, clients > 0 else { throw ValidationError("--seconds and --clients must be positive") }
+    }
+
+    func run() throws {
+        #if DEBUG
+        print("warning: this is a debug build; use `swift run -c release simrun bench bank` for real figures")
+        #endif
+        print("bank benchmark: 4 shards × 3 tablets (semi-sync), 1 gateway, TWOPC transfers between 16 accounts, \(seconds) s of virtual time")
+        for (label, count, pause) in [("paced", clients, interval), ("saturating", 6, "20ms")] {
+            let f = try BankAccelerationBenchmark(clients: count, interval: pause, seconds: seconds, seed: 1).run()
+            let acceleration = f.virtualSeconds / f.wallSeconds
+            print("\(label): \(count) clients, \(pause) between transactions: \(Int(f.virtualSeconds.rounded())) s virtual in \(fixed(f.wallSeconds, 2)) s wall = "
+                  + "\(Int(acceleration))× (target ≥ 1000); \(Int(Double(f.events) / f.virtualSeconds)) events and \(fixed(Double(f.transfers) / f.virtualSeconds, 1)) "
+                  + "2PC commits per virtual second; \(f.asExpected ? "money conserved" : "BANK CHECK FAILED")")
+        }
     }
 }
 

@@ -161,6 +161,15 @@ enum Simrun {
         #expect(result.stdout.contains("transactions/s") && result.stdout.contains(", 0 anomalies"), "\(result.stdout)")
     }
 
+    @Test func benchBankMeasuresPacedAndSaturatingLoad() throws {
+        let result = try Simrun.run(["bench", "bank", "--seconds", "4"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("paced: 4 clients, 500ms between transactions") && $0.hasSuffix("money conserved") }, "\(result.stdout)")
+        #expect(lines.contains { $0.hasPrefix("saturating: 6 clients") && $0.hasSuffix("money conserved") && !$0.contains(" 0.0 2PC commits") },
+                "\(result.stdout)")
+    }
+
     @Test func benchClusterAnswersItsQueries() throws {
         let result = try Simrun.run(["bench", "cluster", "--shards", "4", "--queries", "2000", "--clients", "8", "--gateways", "1"])
         #expect(result.status == 0)

@@ -229,12 +229,15 @@ public struct SQLPrinter: Sendable {
     }
 
     public func identifier(_ name: String) -> String {
-        if dialect == .sqlite { return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        if dialect == .sqlite {
+            // Names rarely hold a quote: skip Foundation's replace then (it is slow).
+            return "\"" + (name.utf8.contains(0x22) ? name.replacingOccurrences(of: "\"", with: "\"\"") : name) + "\""
+        }
         let bytes = Array(name.utf8)
         let safe = !bytes.isEmpty && !(bytes[0] >= 0x30 && bytes[0] <= 0x39)
             && bytes.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
             && !Keywords.reserved.contains(asciiUppercased(name))
-        return safe ? name : "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
+        return safe ? name : "`" + (name.utf8.contains(0x60) ? name.replacingOccurrences(of: "`", with: "``") : name) + "`"
     }
 
     public func stringLiteral(_ value: String) -> String {

@@ -632,7 +632,8 @@ public final class MySQLEngine {
             case .integer(let v): parts.append("n\(v)")
             case .real(let d): parts.append(d == d.rounded() && abs(d) < 9e18 ? "n\(Int64(d))" : "r\(d)")
             case .text(let s):
-                parts.append("s" + (key.binary[i] ? s : MySQLCollation.key(s).map { String($0, radix: 16) }.joined(separator: ".")))
+                // The folded scalars as text: equal exactly when the collation calls them equal.
+                parts.append("s" + (key.binary[i] ? s : String(String.UnicodeScalarView(MySQLCollation.key(s).compactMap(Unicode.Scalar.init)))))
             case .blob(let b): parts.append("b" + b.map { String($0, radix: 16) }.joined())
             }
         }

@@ -6,6 +6,8 @@ import SQLSyntax
 /// a batch completes when every shard has answered or its call has timed out.
 final class TabletCursor: VCursor {
     let shardNames: [String: [String]]
+    /// Each keyspace's shard map (by keyspace).
+    var shardMaps: [String: ShardMap] = [:]
     let evaluator: RowEvaluator
     let callTimeout: SimDuration
     let observer: ClusterObserver?
@@ -69,12 +71,14 @@ final class TabletCursor: VCursor {
     init(shards: [String: [String]], callTimeout: SimDuration, observer: ClusterObserver?) throws {
         self.observer = observer
         shardNames = shards
+        // Built once: every routed statement asks for its keyspace's map.
+        for (keyspace, names) in shards { shardMaps[keyspace] = ShardMap(keyspace: keyspace, shardNames: names) }
         evaluator = try RowEvaluator()
         self.callTimeout = callTimeout
     }
 
     func shardMap(for keyspace: String) throws(MySQLError) -> ShardMap {
-        guard let names = shardNames[keyspace], let map = ShardMap(keyspace: keyspace, shardNames: names) else {
+        guard let map = shardMaps[keyspace] else {
             throw MySQLError(code: 1049, sqlState: "42000", message: "Unknown database '\(keyspace)'")
         }
         return map

@@ -354,6 +354,8 @@ struct StatementTranslator {
         stripped.distinct = false
         stripped.lock = nil
         let (base, _) = try query(.select(stripped))
+        // The select list is usually first; search the bytes otherwise (generic search is slow).
+        if base.hasPrefix("SELECT 1 ") { return ("SELECT " + columns.joined(separator: ", ") + base.dropFirst(8), tables) }
         guard let range = base.range(of: "SELECT 1") else { return nil }
         return (String(base[..<range.lowerBound]) + "SELECT " + columns.joined(separator: ", ") + String(base[range.upperBound...]), tables)
     }
