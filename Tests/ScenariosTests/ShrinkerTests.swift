@@ -50,6 +50,24 @@ import Testing
         #expect(ScenarioRunner.run(shrunk).verdict.violations.contains { $0.checker == "durability" })
     }
 
+    /// Reductions add up: the duplicate key across shards needs neither four shards, nor three
+    /// clients, nor several statements per transaction, and the shrunk file has none of them at
+    /// once (each reduction is drawn from the result of the last one kept).
+    @Test func reductionsOfTheClusterAndWorkloadAddUp() throws {
+        let path = Paths.scenarios.appendingPathComponent("crud-unique-key-across-shards.yaml").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let result = try ScenarioShrinker(path: path, seed: 1).shrink(text: text)
+        #expect(result.checker == "oracle")
+        let shrunk = try ScenarioLoader.parse(result.text, file: path)
+        guard case .cluster(let cluster) = shrunk.system, case .crud(let crud, _) = cluster.workloads[0].kind else {
+            Issue.record("not a CRUD cluster scenario")
+            return
+        }
+        #expect(cluster.spec.keyspaces[0].shards.count == 2 && cluster.workloads[0].clients == 1, "\(result.steps)")
+        #expect(crud.opsPerTransaction == 1...1 && crud.keys < 6, "\(result.steps)")
+        #expect(ScenarioRunner.run(shrunk).verdict.violations.contains { $0.checker == "oracle" })
+    }
+
     @Test func aPassingRunIsNotShrunk() throws {
         let path = Paths.scenarios.appendingPathComponent("kernel-smoke.yaml").path
         let text = try String(contentsOfFile: path, encoding: .utf8)

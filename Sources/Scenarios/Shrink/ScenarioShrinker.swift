@@ -144,8 +144,18 @@ public struct ScenarioShrinker {
                 }
                 chunk /= 2
             }
-            for reduction in reductions(best) where !outOfBudget() {
-                if attempt(reduction.candidate, reduction.what) { changed = true }
+            // Each reduction is one step from the current best: after one is kept, the next are
+            // drawn again from it (else a later one would undo an earlier).
+            var reduced = true
+            while reduced && !outOfBudget() {
+                reduced = false
+                for reduction in reductions(best) where !outOfBudget() {
+                    if attempt(reduction.candidate, reduction.what) {
+                        changed = true
+                        reduced = true
+                        break
+                    }
+                }
             }
         }
         let header = "# Shrunk by `simrun shrink` from \((path as NSString).lastPathComponent), seed \(seed): the violation of \(checker)\n"
@@ -157,19 +167,33 @@ public struct ScenarioShrinker {
     /// Smaller versions of the system and workload, each one step from `candidate`.
     func reductions(_ candidate: Candidate) -> [(candidate: Candidate, what: String)] {
         var out: [(Candidate, String)] = []
-        func set(_ value: Int, at path: [Node], _ what: String) {
+        func put(_ value: Node, at path: [Node], _ what: String) {
             var c = candidate
-            guard let updated = Self.setting(.mapping(c.root), path: path, to: Node(String(value))), case .mapping(let root) = updated else { return }
+            guard let updated = Self.setting(.mapping(c.root), path: path, to: value), case .mapping(let root) = updated else { return }
             c.root = root
             out.append((c, what))
         }
-        // Workload: fewer clients, fewer rounds, fewer transactions.
+        func set(_ value: Int, at path: [Node], _ what: String) { put(Node(String(value)), at: path, what) }
+        // Workload: fewer clients, rounds, transactions, keys, statements per transaction, tables.
         for (i, entry) in (candidate.root["workload"]?.sequence ?? []).enumerated() {
             guard case .mapping(let m) = entry, let (kindNode, body) = m.first, let kind = kindNode.string else { continue }
-            for field in ["clients", "repeat", "count"] {
-                guard let value = body[field]?.int, value > 1 else { continue }
+            let base = [Node("workload"), Node(String(i)), kindNode]
+            for field in ["clients", "repeat", "count", "keys", "accounts"] {
+                guard let value = body[field]?.int, value > (["keys", "accounts"].contains(field) ? 2 : 1) else { continue }
                 let smaller = field == "clients" ? value - 1 : value / 2
-                set(smaller, at: [Node("workload"), Node(String(i)), kindNode, Node(field)], "workload \(i + 1) (\(kind)): \(field) \(value) → \(smaller)")
+                set(smaller, at: base + [Node(field)], "workload \(i + 1) (\(kind)): \(field) \(value) → \(smaller)")
+            }
+            if let ops = body["ops"]?.string, let range = ops.range(of: ".."), ops[..<range.lowerBound] != ops[range.upperBound...] {
+                let low = String(ops[..<range.lowerBound])
+                put(Node("\(low)..\(low)"), at: base + [Node("ops")], "workload \(i + 1) (\(kind)): ops \(ops) → \(low)..\(low)")
+            }
+            if let tables = body["tables"]?.sequence, tables.count > 1 {
+                for (j, table) in tables.enumerated() {
+                    var rest = tables
+                    rest.remove(at: j)
+                    put(.sequence(Node.Sequence(Array(rest), Tag(.seq), .flow)), at: base + [Node("tables")],
+                        "workload \(i + 1) (\(kind)): without table \(table.string ?? "?")")
+                }
             }
         }
         // Cluster: fewer gateways, replicas, read-only tablets and shards.
