@@ -10,8 +10,10 @@ public final class Connection {
     /// The raw handle, for the C calls this wrapper does not cover.
     public let handle: OpaquePointer
     private var cache: [String: Statement] = [:]
-    /// The most prepared statements kept per connection.
-    static let cacheLimit = 1_000
+    /// The most prepared statements kept per connection. Statement texts mostly differ in their
+    /// literals, so a bigger cache mostly holds memory (16 shards, 100k queries: 258 MB peak with
+    /// 1,000, 235 MB with 100, no slower).
+    static let cacheLimit = 100
     private var functionBoxes: [AnyObject] = []
     /// Keeps the pre-update hook's context alive while the hook is set.
     var preupdateBox: AnyObject?
