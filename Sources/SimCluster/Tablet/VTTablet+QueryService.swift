@@ -83,7 +83,14 @@ extension VTTablet {
 
     func queryFinished(_ work: QueryWork, result: Result<QueryResult, MySQLError>, _ context: ProcessContext<ClusterMessage>) {
         guard !isStale(work) else {
-            if work.replies, case .failure(let error) = result { context.send(.tabletReply(id: work.id, reply: .failed(TabletError(mysql: error))), to: work.client) }
+            // The answer still goes to whoever asked; the connection is not this work's anymore.
+            if work.replies {
+                let reply: TabletReply = switch result {
+                case .success(let r): .result(r, transactionID: work.ends ? nil : work.transactionID)
+                case .failure(let error): .failed(TabletError(mysql: error))
+                }
+                context.send(.tabletReply(id: work.id, reply: reply), to: work.client)
+            }
             return
         }
         var endsTransaction = work.ends
