@@ -44,7 +44,7 @@ public final class GatewayExecutor {
         }
         let primitive: any Primitive
         do { primitive = try plan(statement, defaultKeyspace: session?.keyspace ?? defaultKeyspace) } catch { throw MySQLError(error) }
-        if plans.count > 10_000 { plans.removeAll() }
+        if plans.count > 2_000 { plans.removeAll() }
         plans[key] = primitive
         return primitive
     }
