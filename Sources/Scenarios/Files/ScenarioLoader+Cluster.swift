@@ -186,10 +186,7 @@ extension ScenarioLoader {
                 guard keyspace.shards.contains(shard) else { throw shardValue.error("keyspace \(keyspaceName) has no shard '\(shard)'") }
                 let tableValue = try f.required("table")
                 let table = try tableValue.string()
-                let tables = (try? SQLParser.parseScript(keyspace.schema))?.compactMap { s -> CreateTableStatement? in
-                    if case .createTable(let c) = s { c } else { nil }
-                } ?? []
-                guard let definition = tables.first(where: { $0.table.name == table }) else {
+                guard let definition = keyspace.tableDefinitions.first(where: { $0.table.name == table }) else {
                     throw tableValue.error("the schema of \(keyspaceName) has no table '\(table)'")
                 }
                 // The writer inserts (id, v): a numeric id of its own and a text.
@@ -368,7 +365,7 @@ extension ScenarioLoader {
         for keyspace in spec.keyspaces {
             let vschema = keyspace.vschema.flatMap { try? VSchemaLoader.load(Data($0.utf8), keyspace: keyspace.name) }?.keyspaces[keyspace.name]
             let lookups = Set((vschema?.vindexes.values ?? [:].values).compactMap { $0.params["table"]?.split(separator: ".").last.map { String($0).lowercased() } })
-            for case .createTable(let definition) in (try? SQLParser.parseScript(keyspace.schema)) ?? [] {
+            for definition in keyspace.tableDefinitions {
                 let name = definition.table.name
                 let table = vschema?.tables.first { $0.key.lowercased() == name.lowercased() }?.value
                 if lookups.contains(name.lowercased()) || table?.kind == .sequence || table?.kind == .reference { continue }
@@ -385,12 +382,7 @@ extension ScenarioLoader {
 
     /// A generated workload's table must exist in some keyspace with the columns it uses.
     static func requireColumns(_ columns: [String], of table: String, at value: YAMLValue, spec: ClusterSpec) throws {
-        let definitions = spec.keyspaces.flatMap { keyspace in
-            ((try? SQLParser.parseScript(keyspace.schema)) ?? []).compactMap { s -> CreateTableStatement? in
-                if case .createTable(let c) = s { c } else { nil }
-            }
-        }
-        guard let definition = definitions.first(where: { $0.table.name == table }) else {
+        guard let definition = spec.tableDefinitions.first(where: { $0.table.name == table }) else {
             throw value.error("no keyspace's schema has a table '\(table)'")
         }
         for column in columns where !definition.columns.contains(where: { $0.name.lowercased() == column }) {

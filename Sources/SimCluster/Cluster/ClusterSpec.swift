@@ -1,4 +1,5 @@
 import SimCore
+import SQLSyntax
 
 /// The shape of a simulated cluster.
 public struct ClusterSpec: Sendable {
@@ -79,4 +80,17 @@ public struct OrchestratorConfiguration: Sendable {
     /// How long a primary must stay unreachable before VTOrc acts.
     public var detectionDelay: SimDuration = .seconds(2)
     public init() {}
+}
+
+extension KeyspaceSpec {
+    /// The CREATE TABLE statements of the keyspace's schema (none when it does not parse: the
+    /// loader reports that).
+    public var tableDefinitions: [CreateTableStatement] {
+        ((try? SQLParser.parseScript(schema)) ?? []).compactMap { if case .createTable(let c) = $0 { c } else { nil } }
+    }
+}
+
+extension ClusterSpec {
+    /// Every keyspace's table definitions, keyspace by keyspace.
+    public var tableDefinitions: [CreateTableStatement] { keyspaces.flatMap(\.tableDefinitions) }
 }

@@ -148,11 +148,7 @@ public struct OracleChecker: ClusterChecker {
             return []
         }
         let names = ScriptOracle.writtenTables(history.entries)
-        let definitions = run.cluster.spec.keyspaces.flatMap { keyspace in
-            ((try? SQLParser.parseScript(keyspace.schema)) ?? []).compactMap { s -> CreateTableStatement? in
-                if case .createTable(let c) = s { c } else { nil }
-            }
-        }
+        let definitions = run.cluster.spec.tableDefinitions
         let tables = names.compactMap { name in
             definitions.first { $0.table.name.lowercased() == name.lowercased() }.map { SerialReplayOracle.Table(name: $0.table.name, columns: $0.columns.map(\.name)) }
         }
@@ -174,9 +170,7 @@ public struct OracleChecker: ClusterChecker {
     /// A fresh standalone database with the schemas of the keyspaces that define `tables`.
     static func database(_ run: ClusterRunView, tables: [String]) throws -> any OracleDatabase {
         let schema = run.cluster.spec.keyspaces.filter { keyspace in
-            let defined = ((try? SQLParser.parseScript(keyspace.schema)) ?? []).compactMap { s -> String? in
-                if case .createTable(let c) = s { c.table.name.lowercased() } else { nil }
-            }
+            let defined = keyspace.tableDefinitions.map { $0.table.name.lowercased() }
             return tables.contains { defined.contains($0.lowercased()) }
         }.map(\.schema).joined(separator: "\n")
         return switch run.scenario.oracle {

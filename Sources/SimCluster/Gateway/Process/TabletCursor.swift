@@ -5,8 +5,7 @@ import SQLSyntax
 /// the shard's primary tablet (found in the topology, and looked up again after a failure), and
 /// a batch completes when every shard has answered or its call has timed out.
 final class TabletCursor: VCursor {
-    let shardNames: [String: [String]]
-    /// Each keyspace's shard map (by keyspace).
+    /// Each keyspace's shard map, built once: every routed statement asks for one.
     var shardMaps: [String: ShardMap] = [:]
     let evaluator: RowEvaluator
     let callTimeout: SimDuration
@@ -70,8 +69,6 @@ final class TabletCursor: VCursor {
 
     init(shards: [String: [String]], callTimeout: SimDuration, observer: ClusterObserver?) throws {
         self.observer = observer
-        shardNames = shards
-        // Built once: every routed statement asks for its keyspace's map.
         for (keyspace, names) in shards { shardMaps[keyspace] = ShardMap(keyspace: keyspace, shardNames: names) }
         evaluator = try RowEvaluator()
         self.callTimeout = callTimeout
