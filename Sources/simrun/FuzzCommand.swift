@@ -106,6 +106,7 @@ struct FuzzCommand: ParsableCommand {
         print("\(results.count - failures.count) as expected, \(failures.count) not")
         for (result, path) in failures {
             print("  seed \(result.seed): \(result.verdict) (expected \(result.expected))  replay: simrun run \(shellQuoted(path))")
+            if let first = result.firstViolation { print("    \(first.prefix(300))") }
         }
         // Each failure's smallest form, as `simrun shrink` makes it (violations only: a seed that
         // passed where a violation was expected has nothing to shrink).
@@ -187,6 +188,8 @@ struct FuzzResult: Sendable {
     let isViolation: Bool
     let fingerprint: String
     let events: Int
+    /// The first violation's checker and message, so that a failed sweep says why.
+    let firstViolation: String?
 
     init(_ report: RunReport) {
         seed = report.seed
@@ -196,6 +199,7 @@ struct FuzzResult: Sendable {
         asExpected = report.asExpected
         fingerprint = formatFingerprint(report.fingerprint)
         events = report.events
+        firstViolation = report.verdict.violations.first.map { "\($0.checker): \($0.message)" }
     }
 }
 

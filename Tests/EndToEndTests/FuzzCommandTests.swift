@@ -50,6 +50,8 @@ import Testing
         #expect(runs.compactMap { $0["seed"] as? Int } == [11, 13])
         let replay = out.appendingPathComponent("wrong-reply-seed-13.yaml")
         #expect(result.stdout.contains("seed 13: violation: delivery (expected pass)  replay: simrun run \(replay.path)"))
+        // Under it, why: the first violation's checker and message.
+        #expect(result.stdout.contains("seed 13: violation: delivery (expected pass)  replay: simrun run \(replay.path)\n    delivery: "))
         let replayed = try Simrun.json(["run", replay.path])
         #expect(replayed["seed"] as? Int == 13)
         #expect(replayed["fingerprint"] as? String == runs.last?["fingerprint"] as? String)

@@ -48,16 +48,21 @@ public final class MariaDBOracle: OracleDatabase {
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
-        // Ready when the socket answers.
+        // Ready when the socket answers. A loaded CI machine starting several servers at once
+        // can take many seconds; give up early only when the server has exited.
         var ready = false
-        for _ in 0..<200 {
-            if (try? Self.execute("/usr/bin/mariadb", ["--no-defaults", "-S", socket, "-uroot", "-e", "SELECT 1"])) != nil { ready = true; break }
+        for _ in 0..<2_400 where server.isRunning {
+            if FileManager.default.fileExists(atPath: socket),
+               (try? Self.execute("/usr/bin/mariadb", ["--no-defaults", "-S", socket, "-uroot", "-e", "SELECT 1"])) != nil { ready = true; break }
             usleep(50_000)
         }
         guard ready else {
+            let exited = !server.isRunning
             server.terminate()
+            server.waitUntilExit()
             let log = (try? String(contentsOfFile: "\(directory.path)/err.log", encoding: .utf8)) ?? ""
-            throw Failure.failed("the private MariaDB server did not start: \(log.suffix(500))")
+            try? FileManager.default.removeItem(at: directory)
+            throw Failure.failed("the private MariaDB server \(exited ? "exited" : "did not answer within 120 s"): \(log.suffix(500))")
         }
         let oracle = try MariaDBOracle(socket: socket, schema: schema)
         oracle.server = server
@@ -108,9 +113,16 @@ public final class MariaDBOracle: OracleDatabase {
         let marker = "@@vtsim-statement-end@@"
         var script = ""
         for sql in statements { script += sql.replacingOccurrences(of: "\n", with: " ") + ";\nSELECT '\(marker)';\n" }
-        let output = try Self.execute("/usr/bin/mariadb", ["--no-defaults", "-S", socket, "-uroot", "--batch", "--raw", "--force",
+        var output = (stdout: "", stderr: "")
+        // A client that could not connect ran nothing (ERROR 2002): try again, a loaded machine
+        // can refuse a connection for a moment.
+        for attempt in 0..<5 {
+            output = try Self.execute("/usr/bin/mariadb", ["--no-defaults", "-S", socket, "-uroot", "--batch", "--raw", "--force",
                                                            "--skip-column-names"] + (database.map { ["-D", $0] } ?? []),
                                       input: script, allowFailure: true)
+            guard output.stdout.isEmpty, output.stderr.hasPrefix("ERROR 2002"), attempt < 4 else { break }
+            usleep(200_000 << attempt)
+        }
         var results: [Result<QueryResult, MySQLError>] = []
         var rows: [[SQLValue]] = []
         for line in output.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
