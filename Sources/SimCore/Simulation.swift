@@ -55,6 +55,8 @@ public final class Simulation<Message: SimMessage> {
     @usableFromInline @exclusivity(unchecked) var slotTags: ContiguousArray<UInt64> = []
     @usableFromInline @exclusivity(unchecked) var freeSlots: ContiguousArray<UInt32> = []
     @usableFromInline @exclusivity(unchecked) var nextSequence: UInt64 = 0
+    /// Keys in the queue whose timers were cancelled.
+    @usableFromInline @exclusivity(unchecked) var staleKeys = 0
     /// True while the event at the top of the queue is being handled and still occupies the top:
     /// the first event the handler schedules replaces it instead of being pushed.
     @usableFromInline @exclusivity(unchecked) var topPending = false
@@ -210,7 +212,13 @@ public final class Simulation<Message: SimMessage> {
     }
 
     /// Events waiting in the queue (including one being handled).
-    public var pendingEvents: Int { queue.count }
+    public var pendingEvents: Int { queue.count - staleKeys }
+
+    /// Keys in the queue, cancelled timers' stale keys included (a diagnostic of the kernel's memory).
+    public var queuedKeys: Int { queue.count }
+
+    /// Slots of the event side table, free or not (a diagnostic of the kernel's memory).
+    public var slotCount: Int { slots.count }
 
     // MARK: Messages and timers
 
@@ -278,10 +286,31 @@ public final class Simulation<Message: SimMessage> {
     }
 
     /// Cancels a pending timer; one that already fired or was cancelled is left alone.
+    ///
+    /// The timer's slot is free at once; its key stays in the queue, stale (its tag no longer
+    /// matches the slot's), until it comes up or the queue is compacted. A run with many RPC
+    /// timeouts answered long before they expire would otherwise hold every one of them.
     @inlinable public func cancelTimer(_ handle: TimerHandle) {
         let slot = Int(truncatingIfNeeded: handle.tag & Self.slotMask)
-        guard slot < slots.count, slotTags[slot] == handle.tag else { return }
-        if case .timer = slots[slot] { slots[slot] = .cancelled }
+        guard slot < slots.count, slotTags[slot] == handle.tag, case .timer = slots[slot] else { return }
+        slots[slot] = .empty
+        slotTags[slot] = Self.staleTag
+        freeSlots.append(UInt32(truncatingIfNeeded: slot))
+        staleKeys &+= 1
+    }
+
+    /// The tag of a slot whose key is stale: no event's tag (sequences stay below 2^40).
+    @inlinable static var staleTag: UInt64 { .max }
+
+    /// Drops the stale keys from the queue once they are most of it.
+    @inlinable func compactIfMostlyStale() {
+        guard staleKeys > 4_096, staleKeys > queue.count / 2 else { return }
+        let tags = slotTags
+        queue.removeAll { key in
+            let tag = UInt64(truncatingIfNeeded: key)
+            return tags[Int(truncatingIfNeeded: tag & Self.slotMask)] != tag
+        }
+        staleKeys = 0
     }
 
     // MARK: Running
@@ -305,14 +334,23 @@ public final class Simulation<Message: SimMessage> {
                 record(.budget, .none, note: TraceNote(detail: "event budget exhausted", fields: fields))
                 return .budgetExhausted
             }
+            let tag = UInt64(truncatingIfNeeded: key)
+            let slot = Int(truncatingIfNeeded: tag & Self.slotMask)
+            if slotTags[slot] != tag {
+                // A cancelled timer's key.
+                queue.removeFirst()
+                staleKeys &-= 1
+                continue
+            }
             clock = SimTime(nanoseconds: time)
-            let body = takeSlot(Int(truncatingIfNeeded: UInt64(truncatingIfNeeded: key) & Self.slotMask))
+            let body = takeSlot(slot)
             topPending = true
             if dispatch(body) { handled &+= 1 }
             if topPending {
                 topPending = false
                 queue.removeFirst()
             }
+            if staleKeys > 4_096 { compactIfMostlyStale() }
             if let condition, condition() { return .conditionMet }
         }
         return .quiescent
@@ -333,7 +371,7 @@ public final class Simulation<Message: SimMessage> {
         case .action(let action):
             action()
             return true
-        case .cancelled, .empty:
+        case .empty:
             return false
         }
     }

@@ -61,6 +61,39 @@ import Testing
         _ = later
     }
 
+    /// Long timeouts cancelled soon after they are set (an RPC answered in time) free their slots
+    /// at once, and the queue sheds their keys: the run holds only what is still pending, and the
+    /// timers left fire when and in the order they would have.
+    @Test func cancelledTimersDoNotAccumulate() {
+        let simulation = makeSimulation()
+        let log = Log()
+        var handles: [TimerHandle] = []
+        let id = simulation.addProcess(named: "p") { Recorder(log: log) }
+        simulation.run(until: .zero)
+        var kept: [Int] = []
+        for round in 0..<100 {
+            simulation.schedule(at: SimTime(nanoseconds: Int64(round) * 1_000)) {
+                for i in 0..<200 {
+                    let n = round * 200 + i
+                    handles.append(simulation.setTimer(for: id, after: .seconds(Int64(30 + n % 7)), .tick(n)))
+                }
+                // Every timer but one in fifty is answered at once.
+                for (offset, handle) in handles.suffix(200).enumerated() where (round * 200 + offset) % 50 != 0 {
+                    simulation.cancelTimer(handle)
+                }
+            }
+        }
+        for n in 0..<20_000 where n % 50 == 0 { kept.append(n) }
+        simulation.run(until: SimTime(nanoseconds: 1_000_000))
+        // 400 live timers; at most a compaction's threshold of stale keys besides.
+        #expect(simulation.pendingEvents == 400)
+        #expect(simulation.queuedKeys < 400 + 4_200)
+        #expect(simulation.slotCount <= 400 + 200)
+        simulation.run()
+        let expected = kept.sorted { (30 + $0 % 7, $0) < (30 + $1 % 7, $1) }
+        #expect(log.timers.map(\.message) == expected.map { .tick($0) })
+    }
+
     @Test func runStopsAtTheDeadlineAndResumes() {
         let simulation = makeSimulation()
         var fired: [Int] = []

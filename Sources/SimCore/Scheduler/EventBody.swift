@@ -11,8 +11,6 @@ enum EventBody<Message: SimMessage> {
     case fault(Fault)
     /// Harness code to run at this time (scenario steps, checkers, fault generators).
     case action(() -> Void)
-    /// A cancelled timer: skipped when it comes up.
-    case cancelled
     /// A free slot.
     case empty
 }

@@ -66,4 +66,30 @@ public struct EventQueue: Sendable {
     }
 
     public mutating func removeAll() { keys.removeAll(keepingCapacity: true) }
+
+    /// Removes the keys `shouldRemove` picks and restores the heap order (Floyd's heapify, O(n)).
+    /// Keys are unique, so the order in which the rest come out does not change.
+    public mutating func removeAll(where shouldRemove: (UInt128) -> Bool) {
+        keys.removeAll(where: shouldRemove)
+        keys.withUnsafeMutableBufferPointer { heap in
+            let n = heap.count
+            guard n > 1 else { return }
+            for start in stride(from: n / 2 - 1, through: 0, by: -1) {
+                let key = heap[start]
+                var i = start
+                while true {
+                    let left = 2 &* i &+ 1
+                    if left >= n { break }
+                    let right = left &+ 1
+                    var child = left
+                    if right < n && heap[right] < heap[left] { child = right }
+                    let c = heap[child]
+                    if key <= c { break }
+                    heap[i] = c
+                    i = child
+                }
+                heap[i] = key
+            }
+        }
+    }
 }
