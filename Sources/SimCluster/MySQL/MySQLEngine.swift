@@ -49,6 +49,12 @@ public final class MySQLEngine {
     /// with bindings) without holding every statement of a long run (the 64-shard benchmark's
     /// memory halved when it went from 20,000 to 1,000).
     var parseCache: [String: SQLStatement] = [:]
+    /// Statement shapes and their templates (see `StatementShapes`).
+    var shapes = StatementShapes()
+    /// Statements that ran as their shape's template, with their literals bound.
+    public private(set) var templatedStatements = 0
+    /// Shapes met: those with a template and those refused one.
+    public var shapeCounts: (templates: Int, refused: Int) { shapes.counts }
     /// SQLite forms of statements, by their MySQL text, valid for one catalog version. Statements
     /// that read variables are translated every time (their values change).
     var translations: [String: Translation] = [:]
@@ -169,6 +175,18 @@ public final class MySQLEngine {
         let statement: SQLStatement
         if translationsVersion == storage.catalog.version, let plan = translations[sql] {
             return run(plan.statement, sql: sql, translation: plan, bindings: bindings, session: session, token: token)
+        }
+        // A statement whose shape is known runs as the shape's template with its literals bound.
+        if bindings.isEmpty, let normalized = LiteralNormalizer.normalize(sql),
+           let template = shapes.template(for: normalized, original: sql) {
+            let values = normalized.literals.map { literal -> SQLValue in
+                if case .integer(let v) = literal { return .integer(v) }
+                if case .string(let text) = literal { return .text(text) }
+                preconditionFailure("the normalizer takes out integers and strings only")
+            }
+            let plan = translationsVersion == storage.catalog.version ? translations[normalized.shape] : nil
+            templatedStatements += 1
+            return run(template, sql: normalized.shape, translation: plan, bindings: values, session: session, token: token)
         }
         if let cached = parseCache[sql] {
             statement = cached
