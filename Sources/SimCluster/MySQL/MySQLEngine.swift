@@ -179,11 +179,7 @@ public final class MySQLEngine {
         // A statement whose shape is known runs as the shape's template with its literals bound.
         if bindings.isEmpty, let normalized = LiteralNormalizer.normalize(sql),
            let template = shapes.template(for: normalized, original: sql) {
-            let values = normalized.literals.map { literal -> SQLValue in
-                if case .integer(let v) = literal { return .integer(v) }
-                if case .string(let text) = literal { return .text(text) }
-                preconditionFailure("the normalizer takes out integers and strings only")
-            }
+            let values = normalized.literals.map(\.sqlValue)
             let plan = translationsVersion == storage.catalog.version ? translations[normalized.shape] : nil
             templatedStatements += 1
             return run(template, sql: normalized.shape, translation: plan, bindings: values, session: session, token: token)

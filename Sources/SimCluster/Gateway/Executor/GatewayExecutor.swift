@@ -11,6 +11,8 @@ public final class GatewayExecutor {
     /// A shard the session targets (`USE ks/-80`): statements go there whole, unrouted.
     public var target: (keyspace: String, shard: String)?
     var plans: [String: any Primitive] = [:]
+    /// Plans by statement shape (literals as bind variables).
+    var shapes = ShapePlans()
     /// How many executed plans used each operator (coverage marks: a test can check that the
     /// mechanism it targets ran).
     public private(set) var operatorCounts: [String: Int] = [:]
@@ -27,6 +29,7 @@ public final class GatewayExecutor {
     public func update(vschema: VSchema) {
         self.vschema = vschema
         plans.removeAll()
+        shapes.removeAll()
     }
 
     /// The plan of a statement, as the gateway would run it (for `session`'s keyspace and shard).
@@ -154,17 +157,35 @@ public final class GatewayExecutor {
             }
         }
         let primitive: any Primitive
-        do { primitive = try plan(sql, session: session) } catch {
-            done(.failure(error))
-            return
+        var bindVariables: BindVariables = [:]
+        if let (shaped, bindings) = shapePlan(sql, session: session) {
+            primitive = shaped
+            bindVariables = bindings
+        } else {
+            do { primitive = try plan(sql, session: session) } catch {
+                done(.failure(error))
+                return
+            }
         }
         if let ddl = primitive as? DDL {
             schema.apply(ddl.statement)
             plans.removeAll()
+            shapes.removeAll()
         }
         mark(primitive)
         let typed: any VCursor = session.map { SessionCursor(base: cursor, session: $0) } ?? cursor
-        primitive.execute(typed, [:], done)
+        primitive.execute(typed, bindVariables, done)
+    }
+
+    /// The plan of the statement's shape with its literals as bind variables (see `ShapePlans`),
+    /// or nil when the statement is planned by its text.
+    func shapePlan(_ sql: String, session: GatewaySession?) -> (any Primitive, BindVariables)? {
+        guard target == nil, session?.shard == nil, plans[(session?.keyspace).map { "\($0)|" + sql } ?? sql] == nil,
+              let normalized = LiteralNormalizer.normalize(sql) else { return nil }
+        let keyspace = session?.keyspace ?? defaultKeyspace
+        return shapes.plan(for: normalized, key: (session?.keyspace).map { "\($0)|" + normalized.shape } ?? normalized.shape, original: sql) {
+            statement throws(PlanError) in try plan(statement, defaultKeyspace: keyspace)
+        }
     }
 
     /// The statement when it only changes the session (USE, SET) or reads the gateway (SHOW).
@@ -271,6 +292,7 @@ public final class GatewayExecutor {
             session.shard = use.shard
             session.tabletType = type
             plans.removeAll()
+            shapes.removeAll()
             return QueryResult()
         case .set(let assignments):
             for a in assignments {
