@@ -21,26 +21,23 @@ struct DES: Sendable {
 
     private func crypt(_ block: [UInt8], keys: [UInt64]) -> [UInt8] {
         precondition(block.count == 8, "DES works on 8-byte blocks")
-        let permuted = Self.permute(Self.bytesToUInt64(block), Self.ip, inputBits: 64)
+        let permuted = Self.initial.apply(Self.bytesToUInt64(block))
         var left = UInt32(truncatingIfNeeded: permuted >> 32)
         var right = UInt32(truncatingIfNeeded: permuted)
         for key in keys {
             (left, right) = (right, left ^ Self.feistel(right, key))
         }
-        let output = Self.permute(UInt64(right) << 32 | UInt64(left), Self.fp, inputBits: 64)
+        let output = Self.final.apply(UInt64(right) << 32 | UInt64(left))
         return (0..<8).map { UInt8(truncatingIfNeeded: output >> (56 - 8 * UInt64($0))) }
     }
 
     private static func feistel(_ half: UInt32, _ key: UInt64) -> UInt32 {
-        let expanded = permute(UInt64(half), e, inputBits: 32) ^ key
+        let expanded = expansion.apply(UInt64(half)) ^ key
         var out: UInt32 = 0
         for box in 0..<8 {
-            let six = Int((expanded >> (42 - 6 * UInt64(box))) & 0x3F)
-            let row = ((six & 0x20) >> 4) | (six & 1)
-            let column = (six >> 1) & 0x0F
-            out = out << 4 | UInt32(sboxes[box][row * 16 + column])
+            out |= substitution[box << 6 | Int((expanded >> (42 - 6 * UInt64(box))) & 0x3F)]
         }
-        return UInt32(truncatingIfNeeded: permute(UInt64(out), p, inputBits: 32))
+        return out
     }
 
     /// Picks bits by a FIPS table (1-based positions counted from the most significant bit).
@@ -50,6 +47,46 @@ struct DES: Sendable {
             out = out << 1 | ((value >> UInt64(inputBits - position)) & 1)
         }
         return out
+    }
+
+    /// A bit permutation as one lookup per input byte: entry `byte * 256 + value` is what that
+    /// byte holding `value` contributes to the output (a permutation maps bits independently).
+    struct ByteTable: Sendable {
+        let entries: [UInt64]
+        let inputBytes: Int
+
+        init(_ table: [Int], inputBits: Int) {
+            inputBytes = inputBits / 8
+            var entries = [UInt64](repeating: 0, count: inputBytes * 256)
+            for byte in 0..<inputBytes {
+                for value in 0..<256 {
+                    let shifted = UInt64(value) << UInt64(8 * (inputBytes - 1 - byte))
+                    entries[byte * 256 + value] = DES.permute(shifted, table, inputBits: inputBits)
+                }
+            }
+            self.entries = entries
+        }
+
+        func apply(_ value: UInt64) -> UInt64 {
+            var out: UInt64 = 0
+            for byte in 0..<inputBytes {
+                out |= entries[byte << 8 | Int((value >> UInt64(8 * (inputBytes - 1 - byte))) & 0xFF)]
+            }
+            return out
+        }
+    }
+
+    private static let initial = ByteTable(ip, inputBits: 64)
+    private static let final = ByteTable(fp, inputBits: 64)
+    private static let expansion = ByteTable(e, inputBits: 32)
+    /// S-box `box` on six input bits, its four output bits put through P: entry `box * 64 + six`.
+    private static let substitution: [UInt32] = (0..<8).flatMap { box in
+        (0..<64).map { six -> UInt32 in
+            let row = ((six & 0x20) >> 4) | (six & 1)
+            let column = (six >> 1) & 0x0F
+            let nibble = UInt64(sboxes[box][row * 16 + column]) << UInt64(28 - 4 * box)
+            return UInt32(truncatingIfNeeded: permute(nibble, p, inputBits: 32))
+        }
     }
 
     private static func bytesToUInt64(_ bytes: [UInt8]) -> UInt64 {
