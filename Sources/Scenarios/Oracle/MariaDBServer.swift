@@ -36,13 +36,17 @@ public final class MariaDBOracle: OracleDatabase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let data = directory.appendingPathComponent("data").path
         let socket = directory.appendingPathComponent("mysqld.sock").path
+        // A private temporary directory: a starting server clears temporary tables it finds in
+        // its tmpdir, so servers starting at once in a shared /tmp break each other's bootstrap.
+        let temporary = directory.appendingPathComponent("tmp").path
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         // Run as the current user (root in CI containers needs --user).
         let user = getuid() == 0 ? ["--user=root"] : []
         try Self.execute("/usr/bin/mariadb-install-db", ["--no-defaults", "--datadir=\(data)", "--auth-root-authentication-method=normal",
-                                                        "--skip-test-db"] + user)
+                                                        "--skip-test-db", "--tmpdir=\(temporary)"] + user)
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/sbin/mariadbd")
-        server.arguments = ["--no-defaults", "--datadir=\(data)", "--socket=\(socket)", "--pid-file=\(directory.path)/mysqld.pid",
+        server.arguments = ["--no-defaults", "--datadir=\(data)", "--socket=\(socket)", "--pid-file=\(directory.path)/mysqld.pid", "--tmpdir=\(temporary)",
                             "--skip-networking", "--skip-log-bin", "--innodb-buffer-pool-size=64M",
                             "--log-error=\(directory.path)/err.log"] + user
         server.standardOutput = FileHandle.nullDevice
