@@ -30,57 +30,153 @@ public struct NormalizedStatement: Sendable, Equatable {
 /// for the user of the shape to check (the parse can still differ: `ORDER BY 1`, `SELECT 1`).
 public enum LiteralNormalizer {
     /// The statement's shape and literals; nil when it has no literal to take out, holds bind
-    /// parameters already, or does not lex.
+    /// parameters, variables or comments, or does not lex.
+    ///
+    /// A byte scanner that finds token boundaries as the lexer does, without making the lexer's
+    /// token strings (this runs on every statement a gateway or a node receives); strings are
+    /// read by the lexer itself, so they decode and join exactly as in a parse. Anything it does
+    /// not need to understand (hex and bit literals, `.5`, comments, `@`, `:`) makes it give up.
     public static func normalize(_ sql: String) -> NormalizedStatement? {
         var lexer = Lexer(sql)
-        var tokens: [(token: Token, end: Int)] = []
-        do {
-            while true {
-                let token = try lexer.next()
-                if token.kind == .end { break }
-                if token.kind == .parameter { return nil }
-                tokens.append((token, lexer.position))
-            }
-        } catch {
-            return nil
-        }
+        let bytes = lexer.bytes
+        let n = bytes.count
         var shape: [UInt8] = []
         var literals: [Literal] = []
         var placeholders: [Int] = []
         var copied = 0
+        var i = 0
+        // The previous token, as far as the rules need it.
+        var previousWord: ArraySlice<UInt8> = []
+        var previousIsWord = false
         var inLimit = false
-        for (i, (token, end)) in tokens.enumerated() {
-            let previous = i > 0 ? tokens[i - 1].token : nil
-            let next = i + 1 < tokens.count ? tokens[i + 1].token : nil
-            var literal: Literal?
-            switch token.kind {
-            case .integer where !inLimit && !(previous.map { $0.kind == .word && ["OFFSET", "INTERVAL"].contains($0.upper) } ?? false):
-                literal = Int64(token.text).map(Literal.integer)
-            case .string:
-                let joined = previous?.kind == .string || next?.kind == .string
-                let introduced = previous.map { $0.kind == .word && ($0.text.hasPrefix("_") || Self.stringPrefixes.contains($0.upper)) } ?? false
-                if !joined && !introduced && !token.text.utf8.contains(0) { literal = .string(token.text) }
-            default:
-                break
-            }
-            // LIMIT a, b and LIMIT a OFFSET b keep their numbers (they are not expressions).
-            if token.kind == .word && token.upper == "LIMIT" {
-                inLimit = true
-            } else if inLimit && token.kind != .integer && !(token.kind == .symbol && token.text == ",") {
-                inLimit = false
-            }
-            guard let literal else { continue }
-            shape.append(contentsOf: lexer.bytes[copied..<token.offset])
+
+        func take(_ literal: Literal, from start: Int, to end: Int) {
+            shape.append(contentsOf: bytes[copied..<start])
             placeholders.append(shape.count)
             shape.append(UInt8(ascii: "?"))
             copied = end
             literals.append(literal)
         }
+        func previousIs(_ words: [String]) -> Bool {
+            previousIsWord && words.contains { Self.equalsIgnoringCase(previousWord, $0) }
+        }
+
+        while i < n {
+            let c = bytes[i]
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0C { i += 1; continue }
+            let start = i
+            var isWord = false
+            var isLimitPart = false
+            if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+                lexer.position = i
+                guard let text = try? lexer.readString(quote: c, start: i) else { return nil }
+                i = lexer.position
+                let introduced = previousIsWord && (previousWord.first == UInt8(ascii: "_") || previousIs(Self.stringPrefixes))
+                if !introduced && !text.utf8.contains(0) { take(.string(text), from: start, to: i) }
+            } else if c >= 0x30 && c <= 0x39 {
+                if c == 0x30 && i + 2 < n && (bytes[i + 1] | 0x20 == UInt8(ascii: "x") || bytes[i + 1] | 0x20 == UInt8(ascii: "b")) {
+                    // 0x1F and 0b101 stay as they are; 0x1g and the like are for the lexer to judge.
+                    let hex = bytes[i + 1] | 0x20 == UInt8(ascii: "x")
+                    func isDigit(_ b: UInt8) -> Bool {
+                        hex ? (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x66) : b == 0x30 || b == 0x31
+                    }
+                    guard isDigit(bytes[i + 2]) else { return nil }
+                    i += 2
+                    while i < n && isDigit(bytes[i]) { i += 1 }
+                    if i < n && Self.isWordByte(bytes[i]) { return nil }
+                    previousIsWord = false
+                    inLimit = false
+                    continue
+                }
+                func digits() { while i < n && bytes[i] >= 0x30 && bytes[i] <= 0x39 { i += 1 } }
+                digits()
+                // 1.5, 1e3 and 1.5E-2 stay as they are.
+                var isInteger = true
+                if i < n && bytes[i] == UInt8(ascii: ".") {
+                    isInteger = false
+                    i += 1
+                    digits()
+                }
+                if i < n && bytes[i] | 0x20 == UInt8(ascii: "e") {
+                    let save = i
+                    i += 1
+                    if i < n && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
+                    if i < n && bytes[i] >= 0x30 && bytes[i] <= 0x39 {
+                        isInteger = false
+                        digits()
+                    } else {
+                        i = save
+                    }
+                }
+                if !isInteger {
+                    // A decimal or float literal: kept.
+                } else if i < n && Self.isWordByte(bytes[i]) {
+                    // 1abc is an identifier.
+                    while i < n && Self.isWordByte(bytes[i]) { i += 1 }
+                    isWord = true
+                } else if inLimit || previousIs(["OFFSET", "INTERVAL"]) {
+                    isLimitPart = inLimit
+                } else if let value = Int64(String(decoding: bytes[start..<i], as: UTF8.self)) {
+                    take(.integer(value), from: start, to: i)
+                }
+            } else if Self.isWordByte(c) {
+                while i < n && Self.isWordByte(bytes[i]) { i += 1 }
+                // X'1F' and B'101' are hex and bit literals.
+                if i - start == 1 && i < n && bytes[i] == UInt8(ascii: "'") && (c | 0x20 == UInt8(ascii: "x") || c | 0x20 == UInt8(ascii: "b")) { return nil }
+                isWord = true
+            } else if c == UInt8(ascii: "`") {
+                i += 1
+                while true {
+                    guard i < n else { return nil }
+                    if bytes[i] == UInt8(ascii: "`") {
+                        if i + 1 < n && bytes[i + 1] == UInt8(ascii: "`") { i += 2; continue }
+                        i += 1
+                        break
+                    }
+                    i += 1
+                }
+            } else if c == UInt8(ascii: "#") || (c == UInt8(ascii: "-") && i + 1 < n && bytes[i + 1] == UInt8(ascii: "-")
+                                                  && (i + 2 >= n || [0x20, 0x09, 0x0A, 0x0D, 0x0C].contains(bytes[i + 2]))) {
+                // A comment to the end of the line: copied as it is, like the space around tokens.
+                while i < n && bytes[i] != 0x0A { i += 1 }
+                continue
+            } else if c == UInt8(ascii: "/") && i + 1 < n && bytes[i + 1] == UInt8(ascii: "*") {
+                // A comment (a version comment's code too): copied as it is, its literals kept.
+                i += 2
+                while i + 1 < n && !(bytes[i] == UInt8(ascii: "*") && bytes[i + 1] == UInt8(ascii: "/")) { i += 1 }
+                guard i + 1 < n else { return nil }
+                i += 2
+                continue
+            } else if c == UInt8(ascii: "?") || c == UInt8(ascii: ":") || c == UInt8(ascii: "@") || c == UInt8(ascii: "\\")
+                        || (c == UInt8(ascii: ".") && i + 1 < n && bytes[i + 1] >= 0x30 && bytes[i + 1] <= 0x39) {
+                return nil
+            } else {
+                // Punctuation and operators, a byte at a time (no multi-byte symbol starts a
+                // literal or a word, so their boundaries do not matter here).
+                i += 1
+                isLimitPart = inLimit && c == UInt8(ascii: ",")
+            }
+            if isWord && Self.equalsIgnoringCase(bytes[start..<i], "LIMIT") {
+                inLimit = true
+            } else {
+                inLimit = isLimitPart
+            }
+            previousIsWord = isWord
+            previousWord = isWord ? bytes[start..<i] : []
+        }
         guard !literals.isEmpty else { return nil }
-        shape.append(contentsOf: lexer.bytes[copied...])
+        shape.append(contentsOf: bytes[copied...])
         return NormalizedStatement(shape: String(decoding: shape, as: UTF8.self), literals: literals, placeholders: placeholders)
     }
 
+    static func isWordByte(_ c: UInt8) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c == 0x24 || c >= 0x80
+    }
+
+    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ word: String) -> Bool {
+        bytes.count == word.utf8.count && zip(bytes, word.utf8).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+    }
+
     /// Words before a string that make it something other than a plain string value.
-    static let stringPrefixes: Set<String> = ["N", "DATE", "TIME", "TIMESTAMP", "INTERVAL", "X", "B"]
+    static let stringPrefixes = ["N", "DATE", "TIME", "TIMESTAMP", "INTERVAL"]
 }
