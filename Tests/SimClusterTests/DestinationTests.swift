@@ -1,4 +1,5 @@
 import SimCluster
+import SimCore
 import Testing
 
 /// Shard choice as Vitess makes it: first range that holds the id, intersecting ranges, none.
@@ -15,6 +16,26 @@ import Testing
             let ksid = try #require(FunctionalVindex.hash.keyspaceID(.signed(id)))
             #expect(try four.resolve(.keyspaceID(ksid)) == [inFour], "id \(id)")
             #expect(try eight.resolve(.keyspaceID(ksid)) == [inEight], "id \(id)")
+        }
+    }
+
+    /// A keyspace id goes to the shard whose range holds it, whether the map searches its
+    /// partition (even and uneven splits) or scans its ranges (a gap, or a bound past 8 bytes).
+    @Test(arguments: [KeyRange.evenShardNames(64), ["-80", "80-90", "90-a0", "a0-e8", "e8-"],
+                      ["-40", "40-8000000000000001", "8000000000000001-"], ["-40", "80-"]])
+    func aKeyspaceIDGoesToTheRangeThatHoldsIt(names: [String]) throws {
+        let shards = map(names)
+        var random = SplitMix64(seed: 7)
+        for length in [0, 1, 3, 8, 9, 16] {
+            for _ in 0..<300 {
+                let id = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                let holder = shards.shards.first { $0.range.contains(id) }
+                if let holder {
+                    #expect(try shards.resolve(.keyspaceID(id)) == [holder.name], "\(id)")
+                } else {
+                    #expect(throws: DestinationError.self) { try shards.resolve(.keyspaceID(id)) }
+                }
+            }
         }
     }
 

@@ -65,11 +65,13 @@ public final class Insert: Primitive {
                 lookupRows[i].append((try value(row[entry.column]), entry.lookup.toValue(keyspaceID: id, primary: primary)))
             }
         }
-        let queries = map.shards.compactMap { shard -> ShardQuery? in
-            guard let rows = perShard[shard.name] else { return nil }
+        // In serving order (one shard, the usual case, needs no search through the map).
+        let names = perShard.count == 1 ? Array(perShard.keys) : map.shards.map(\.name).filter { perShard[$0] != nil }
+        let queries = names.compactMap { name -> ShardQuery? in
+            guard let rows = perShard[name] else { return nil }
             var part = insert
             part.source = .values(rows)
-            return ShardQuery(keyspace: keyspace, shard: shard.name, sql: SQLPrinter().print(.insert(part)))
+            return ShardQuery(keyspace: keyspace, shard: name, sql: SQLPrinter().print(.insert(part)))
         }
         // A duplicate owner row must not fail on its lookup row first: IGNORE, as Vitess's verify does.
         let ignore = insert.ignore || !insert.onDuplicateKeyUpdate.isEmpty || insert.replace

@@ -20,6 +20,9 @@ public struct ShardMap: Sendable {
 
     public let keyspace: String
     public let shards: [Shard]
+    /// When the shards, in order, split the key space without gap or overlap at bounds of at
+    /// most 8 bytes (as every even split does): each one's start as a number, for a binary search.
+    let partitionStarts: [UInt64]?
 
     /// The shards named, in order; names that are not valid shard names are refused.
     public init?(keyspace: String, shardNames: [String]) {
@@ -30,6 +33,32 @@ public struct ShardMap: Sendable {
         }
         self.keyspace = keyspace
         self.shards = shards
+        let contiguous = !shards.isEmpty && shards.first!.range.start.isEmpty && shards.last!.range.end.isEmpty
+            && zip(shards, shards.dropFirst()).allSatisfy { $0.range.end == $1.range.start && !$1.range.start.isEmpty }
+            && shards.allSatisfy { $0.range.start.count <= 8 && $0.range.end.count <= 8 }
+        partitionStarts = contiguous ? shards.map { Self.number($0.range.start) } : nil
+    }
+
+    /// The first 8 bytes of a key, zero-padded, as a big-endian number: comparing these compares
+    /// a key with a bound of at most 8 bytes as the byte strings compare.
+    static func number(_ bytes: [UInt8]) -> UInt64 {
+        var value: UInt64 = 0
+        for i in 0..<8 { value = value << 8 | UInt64(i < bytes.count ? bytes[i] : 0) }
+        return value
+    }
+
+    /// The shard holding a keyspace id.
+    func shard(holding id: [UInt8]) -> Shard? {
+        guard let starts = partitionStarts else { return shards.first { $0.range.contains(id) } }
+        // The last shard starting at or before the key.
+        let key = Self.number(id)
+        var low = 0
+        var high = starts.count
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if starts[middle] <= key { low = middle } else { high = middle }
+        }
+        return shards[low]
     }
 
     /// The shards a destination reaches, in serving order. A keyspace id that no shard holds is
@@ -42,7 +71,7 @@ public struct ShardMap: Sendable {
             return shards.map(\.name)
         case .keyspaceID(let id):
             // The first shard whose range holds it (GetShardForKeyspaceID).
-            guard let shard = shards.first(where: { $0.range.contains(id) }) else {
+            guard let shard = shard(holding: id) else {
                 throw DestinationError.noShard(keyspace: keyspace, keyspaceID: id)
             }
             return [shard.name]
@@ -64,6 +93,7 @@ public struct ShardMap: Sendable {
 
     /// The shards several destinations reach together, each once, in serving order.
     public func resolve(_ destinations: [Destination]) throws(DestinationError) -> [String] {
+        if destinations.count == 1 { return try resolve(destinations[0]) }
         var chosen: Set<String> = []
         for destination in destinations { chosen.formUnion(try resolve(destination)) }
         return shards.map(\.name).filter(chosen.contains)
