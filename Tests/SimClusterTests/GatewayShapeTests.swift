@@ -28,4 +28,19 @@ import Testing
         #expect(plans.count >= 2)
         #expect(f.executor.shapes.entries.count < 10)
     }
+
+    /// A shape's shard statement is printed once and its values spliced in: the same text as
+    /// substituting them and printing the whole statement, or no template when that cannot be sure.
+    @Test func aPrintedTemplateGivesTheTextOfTheBoundStatement() throws {
+        let statement = try SQLParser.parse("SELECT name FROM users WHERE id = :vtg1 AND name = :vtg2 OR score IN (:vtg3, 4)")
+        let values: BindVariables = ["vtg1": .value(.integer(7)), "vtg2": .value(.text("it's")), "vtg3": .value(.integer(12))]
+        let template = try #require(PrintedTemplate(statement))
+        #expect(template.names == ["vtg1", "vtg2", "vtg3"])
+        #expect(template.filled(values) == SQLPrinter().print(BindVariableSubstitution.statement(statement, values)))
+        #expect(template.filled(["vtg1": .value(.integer(7))]) == nil)
+        // ':vtg1' inside a string would be taken for a bind variable: no template.
+        #expect(PrintedTemplate(try SQLParser.parse("SELECT name FROM users WHERE id = :vtg1 AND name = 'x:vtg1'")) == nil)
+        #expect(PrintedTemplate(try SQLParser.parse("SELECT name FROM users WHERE id = :other")) == nil)
+        #expect(PrintedTemplate(try SQLParser.parse("SELECT name FROM users WHERE id = 3")) == nil)
+    }
 }

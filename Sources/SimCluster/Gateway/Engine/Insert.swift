@@ -20,6 +20,8 @@ public final class Insert: Primitive {
     public let owned: [(lookup: LookupVindex, column: Int)]
     /// Commits at once, outside the session's transaction.
     public var autocommit = false
+    /// The statement printed once, for statements of a shape (see `ShapePlans`).
+    lazy var template = PrintedTemplate(.insert(statement))
 
     public init(keyspace: String, mode: Mode, statement: InsertStatement, vindex: VindexDefinition? = nil, vindexColumn: Int? = nil,
                 source: (any Primitive)? = nil, owned: [(lookup: LookupVindex, column: Int)] = []) {
@@ -69,6 +71,10 @@ public final class Insert: Primitive {
         let names = perShard.count == 1 ? Array(perShard.keys) : map.shards.map(\.name).filter { perShard[$0] != nil }
         let queries = names.compactMap { name -> ShardQuery? in
             guard let rows = perShard[name] else { return nil }
+            if names.count == 1, source == nil, let sql = template?.filled(bindVariables) {
+                // Every row to one shard: the statement itself, printed once for its shape.
+                return ShardQuery(keyspace: keyspace, shard: name, sql: sql)
+            }
             var part = insert
             part.source = .values(rows)
             return ShardQuery(keyspace: keyspace, shard: name, sql: SQLPrinter().print(.insert(part)))

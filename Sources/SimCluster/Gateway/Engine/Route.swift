@@ -24,6 +24,8 @@ public final class Route: Primitive {
     /// An aggregate without GROUP BY still answers one row when its values map to no shard:
     /// it then goes to the keyspace's first shard (Vitess's `NoRoutesSpecialHandling`).
     public var answersWithoutShards = false
+    /// The statement printed once, for statements of a shape (see `ShapePlans`).
+    lazy var template = PrintedTemplate(statement)
 
     public init(keyspace: String, variant: RouteVariant, vindex: VindexDefinition? = nil, values: [SQLExpression] = [],
                 statement: SQLStatement, orderBy: [SortKey] = [], resultColumns: Int? = nil, targetShard: String? = nil,
@@ -121,7 +123,7 @@ public final class Route: Primitive {
         if shards.isEmpty && answersWithoutShards, let first = try? cursor.shardMap(for: keyspace).shards.first?.name {
             shards = [first]
         }
-        let sql = SQLPrinter().print(BindVariableSubstitution.statement(statement, bindVariables))
+        let sql = template?.filled(bindVariables) ?? SQLPrinter().print(BindVariableSubstitution.statement(statement, bindVariables))
         let queries = shards.map { ShardQuery(keyspace: keyspace, shard: $0, sql: sql) }
         guard !queries.isEmpty else {
             done(.success(QueryResult()))

@@ -42,6 +42,11 @@ struct ShapePlans {
 
     static func name(_ index: Int) -> String { "vtg\(index + 1)" }
 
+    /// Whether `name` is one of the normalizer's bind variables.
+    static func isName(_ name: String) -> Bool {
+        name.hasPrefix("vtg") && name.utf8.count > 3 && name.utf8.dropFirst(3).allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
     static func entry(for normalized: NormalizedStatement, original: String,
                       planner: (SQLStatement) throws(PlanError) -> any Primitive) -> Entry {
         guard let shape = try? SQLParser.parse(normalized.shape), StatementShapes.admits(shape),
