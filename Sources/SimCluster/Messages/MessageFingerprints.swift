@@ -108,10 +108,11 @@ extension TraceHasher {
     mutating func combine(_ duration: SimDuration) { combine(UInt64(bitPattern: duration.nanoseconds)) }
     mutating func combine(optional value: Int?) { if let value { combine(1); combine(value) } else { combine(0) } }
     mutating func combine(optional text: String?) { if let text { combine(1); combine(text) } else { combine(0) } }
+    mutating func combine(_ value: Int64) { combine(UInt64(bitPattern: value)) }
 }
 
 extension GTID {
-    func fingerprint(into h: inout TraceHasher) { h.combine(UInt64(server) << 32 ^ UInt64(bitPattern: sequence)); h.combine(sequence) }
+    func fingerprint(into h: inout TraceHasher) { h.combine(UInt64(server)); h.combine(sequence) }
 }
 
 extension GTIDSet {
@@ -122,10 +123,6 @@ extension GTIDSet {
             for interval in intervals { h.combine(interval.lowerBound); h.combine(interval.upperBound) }
         }
     }
-}
-
-extension TraceHasher {
-    mutating func combine(_ value: Int64) { combine(UInt64(bitPattern: value)) }
 }
 
 extension Target {

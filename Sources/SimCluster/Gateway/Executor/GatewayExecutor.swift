@@ -180,8 +180,7 @@ public final class GatewayExecutor {
     /// The plan of the statement's shape with its literals as bind variables (see `ShapePlans`),
     /// or nil when the statement is planned by its text.
     func shapePlan(_ sql: String, session: GatewaySession?) -> (any Primitive, BindVariables)? {
-        guard target == nil, session?.shard == nil, plans[(session?.keyspace).map { "\($0)|" + sql } ?? sql] == nil,
-              let normalized = LiteralNormalizer.normalize(sql) else { return nil }
+        guard target == nil, session?.shard == nil, let normalized = LiteralNormalizer.normalize(sql) else { return nil }
         let keyspace = session?.keyspace ?? defaultKeyspace
         return shapes.plan(for: normalized, key: (session?.keyspace).map { "\($0)|" + normalized.shape } ?? normalized.shape, original: sql) {
             statement throws(PlanError) in try plan(statement, defaultKeyspace: keyspace)
