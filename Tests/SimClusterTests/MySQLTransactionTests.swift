@@ -319,6 +319,44 @@ import Testing
         #expect(try h.rows("SELECT bal FROM acct WHERE id = 1", session: 3) != [[.integer(100)]])
     }
 
+    @Test func aSemiSyncCommitHeldOpenUntilItsAckIsCommittedAsItStands() throws {
+        let h = try EngineHarness(schema: schema)
+        _ = h.engine.setSemiSync(true, now: .zero)
+        // Autocommit: nothing uses the database before the ack, so SQLite commits the open transaction.
+        #expect(h.run("UPDATE acct SET bal = 1 WHERE id = 1", session: 1) == nil)
+        #expect(h.engine.acknowledge(upTo: GTID(server: 101, sequence: 1), now: .zero).map(\.token) == [h.lastToken])
+        #expect(h.storage.overlayCounts.committedAfterAck == 1)
+        // A transaction: its overlay is held the same way.
+        try h.ok("BEGIN", session: 2)
+        try h.ok("INSERT INTO u (email) VALUES ('a')", session: 2)
+        #expect(h.run("COMMIT", session: 2) == nil)
+        #expect(h.engine.acknowledge(upTo: GTID(server: 101, sequence: 2), now: .zero).count == 1)
+        #expect(h.storage.overlayCounts.committedAfterAck == 2)
+        // A read before the ack rolls the held transaction back; the ack then replays its changes.
+        #expect(h.run("UPDATE acct SET bal = 2 WHERE id = 2", session: 1) == nil)
+        #expect(try h.rows("SELECT bal FROM acct WHERE id = 2", session: 3) == [[.integer(100)]])
+        #expect(h.engine.acknowledge(upTo: GTID(server: 101, sequence: 3), now: .zero).count == 1)
+        #expect(h.storage.overlayCounts.committedAfterAck == 2)
+        // Acks out of reach of the held one: the earlier entry is replayed first, the held one after.
+        #expect(h.run("UPDATE acct SET bal = 3 WHERE id = 3", session: 1) == nil)
+        #expect(h.run("INSERT INTO u (email) VALUES ('b')", session: 2) == nil)
+        #expect(h.engine.acknowledge(upTo: GTID(server: 101, sequence: 5), now: .zero).count == 2)
+        #expect(try h.rows("SELECT id, bal FROM acct ORDER BY id", session: 3) == [[.integer(1), .integer(1)], [.integer(2), .integer(2)], [.integer(3), .integer(3)]])
+        #expect(try h.rows("SELECT id, email FROM u ORDER BY id", session: 3) == [[.integer(1), .text("a")], [.integer(2), .text("b")]])
+        #expect(h.storage.executed.description == "101:1-5")
+        // A crash while a commit is held: recovery applies it from the binlog.
+        #expect(h.run("INSERT INTO u (email) VALUES ('c')", session: 1) == nil)
+        h.storage.processCrashed(losingUnsynced: 0)
+        let restarted = try MySQLEngine(storage: h.storage, random: RandomStream(rootSeed: 3, label: "r"))
+        restarted.readOnly = false
+        restarted.openSession(1)
+        let rows = restarted.execute("SELECT email FROM u ORDER BY id", bindings: [], session: 1, token: 1, now: .zero)
+        #expect(try rows.first?.result.get().rows == [[.text("a")], [.text("b")], [.text("c")]])
+        // The next AUTO_INCREMENT value is past the held commit's.
+        let insert = restarted.execute("INSERT INTO u (email) VALUES ('d')", bindings: [], session: 1, token: 2, now: .zero)
+        #expect(try insert.first?.result.get().insertID == 4)
+    }
+
     @Test func aReconnectingSemiSyncReplicaAcknowledgesWhatItAlreadyHas() throws {
         let h = try EngineHarness(schema: schema)
         _ = h.engine.setSemiSync(true, now: .zero)

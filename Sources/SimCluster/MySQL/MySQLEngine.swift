@@ -526,7 +526,8 @@ public final class MySQLEngine {
         }
         let entry = BinlogEntry(gtid: storage.takeGTID(), committedAt: now, event: .rows(captured))
         if semiSyncPrimary {
-            try? storage.db.rollback()
+            // Invisible until the ack; the transaction stays open in case nothing else runs first.
+            storage.holdForAck(entry.gtid, session: session, count: captured.count)
             storage.append(entry, applied: false)
             var waiting = result
             waiting.gtid = entry.gtid
@@ -675,6 +676,9 @@ public final class MySQLEngine {
             locks.release(session.id)
             return .done(.success(QueryResult(gtid: entry.gtid)))
         }
+        if semiSyncPrimary, storage.overlay?.holds(session) == true {
+            storage.holdForAck(entry.gtid, session: session, count: session.changes.count)
+        }
         session.resetTransaction()
         storage.append(entry, applied: false)
         if semiSyncPrimary {
@@ -728,11 +732,7 @@ public final class MySQLEngine {
         do {
             // Apply up to the last acknowledged entry (later ones keep waiting).
             if let last = done.last, let position = storage.binlog.lastIndex(where: { $0.gtid == last.gtid }) {
-                while storage.appliedCount <= position {
-                    let entry = storage.binlog[storage.appliedCount]
-                    try storage.apply(entry.event)
-                    storage.markApplied()
-                }
+                while storage.appliedCount <= position { try storage.applyNext() }
             }
         } catch {
             for waiting in done { completions.append(MySQLCompletion(token: waiting.token, result: .failure(.unknown("commit failed: \(error)")))) }

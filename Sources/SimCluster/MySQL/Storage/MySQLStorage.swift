@@ -18,8 +18,9 @@ public final class MySQLStorage: DurableState {
     }
     /// The open SQLite transaction holding one session's uncommitted changes, if any.
     var overlay: TransactionOverlay?
-    /// How often an overlay was opened (its changes replayed) and committed as it stood.
-    public internal(set) var overlayCounts = (opened: 0, committed: 0)
+    /// How often an overlay was opened (its changes replayed), committed as it stood, and
+    /// committed as it stood once a semi-sync ack came.
+    public internal(set) var overlayCounts = (opened: 0, committed: 0, committedAfterAck: 0)
     public internal(set) var catalog = Catalog()
     /// Every transaction the node committed or replicated, in order.
     public internal(set) var binlog: [BinlogEntry] = []
@@ -121,12 +122,21 @@ public final class MySQLStorage: DurableState {
 
     /// Applies the binlog entries not yet in the data, in order.
     func applyPending() throws {
-        while appliedCount < binlog.count {
-            let entry = binlog[appliedCount]
+        while appliedCount < binlog.count { try applyNext() }
+    }
+
+    /// Applies the first binlog entry not yet in the data: commits the held transaction if it
+    /// holds exactly that entry (see `holdForAck`), replays the entry's changes otherwise.
+    func applyNext() throws {
+        let entry = binlog[appliedCount]
+        if commitHeld(entry) {
+            if case .rows(let changes) = entry.event {
+                for change in changes where change.kind != .delete { noteAutoIncrement(change) }
+            }
+        } else {
             try apply(entry.event)
-            appliedCount += 1
-            executed.insert(entry.gtid)
         }
+        markApplied()
     }
 
     /// Applies one transaction's changes in a transaction of its own.

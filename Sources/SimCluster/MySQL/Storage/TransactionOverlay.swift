@@ -7,6 +7,11 @@ import SQLiteKit
 /// The overlay keeps that transaction open while the same session goes on, so a run of statements
 /// replays nothing and COMMIT is SQLite's own; any other use of the database rolls it back first
 /// (`MySQLStorage.db`), which gives exactly the replay-per-statement behaviour.
+///
+/// A semi-sync primary's commit waits for a replica's ack before its data becomes visible. Its
+/// transaction stays open meanwhile, marked with the commit's GTID: if the database is not used
+/// until the ack, applying that binlog entry commits it as it stands instead of rolling it back
+/// and replaying its changes.
 struct TransactionOverlay {
     /// The session whose changes the open transaction holds (kept alive, so identity is exact).
     let session: MySQLSession
@@ -14,9 +19,12 @@ struct TransactionOverlay {
     let transaction: Int
     /// How many of its changes are applied.
     var count: Int
+    /// The binlog entry whose changes (and no others) the open transaction holds while that
+    /// commit waits for a semi-sync ack.
+    var awaitingAck: GTID?
 
     func holds(_ session: MySQLSession) -> Bool {
-        self.session === session && transaction == session.transaction && count == session.changes.count
+        awaitingAck == nil && self.session === session && transaction == session.transaction && count == session.changes.count
     }
 }
 
@@ -66,6 +74,28 @@ extension MySQLStorage {
             try connection.commit()
             self.overlay = nil
             overlayCounts.committed += 1
+            return true
+        } catch {
+            settle()
+            return false
+        }
+    }
+
+    /// Keeps the open transaction, which holds exactly the changes of `gtid`'s binlog entry, until
+    /// that entry is applied (see the type's note); `session` ran it, `count` changes.
+    func holdForAck(_ gtid: GTID, session: MySQLSession, count: Int) {
+        precondition(!connection.isAutocommit, "no open transaction to hold")
+        overlay = TransactionOverlay(session: session, transaction: session.transaction, count: count, awaitingAck: gtid)
+    }
+
+    /// Commits the open transaction if it holds exactly `entry`'s changes (see `holdForAck`);
+    /// false if it does not (the caller replays them).
+    func commitHeld(_ entry: BinlogEntry) -> Bool {
+        guard let overlay, overlay.awaitingAck == entry.gtid else { return false }
+        do {
+            try connection.commit()
+            self.overlay = nil
+            overlayCounts.committedAfterAck += 1
             return true
         } catch {
             settle()
