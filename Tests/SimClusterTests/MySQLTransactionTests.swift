@@ -187,6 +187,19 @@ import Testing
         #expect(try h.late[second]?.get().rowsAffected == 1)
     }
 
+    /// Unique-key locks compare as the collation does: case, trailing spaces and (outside ASCII)
+    /// accents fold; other texts do not wait.
+    @Test func uniqueKeyLocksFoldAsTheCollationCompares() throws {
+        let h = try EngineHarness(schema: schema)
+        for (held, racing, waits) in [("ab ", "AB", true), ("José", "JOSE  ", true), ("cd", "cde", false), ("Zoë", "zoe!", false)] {
+            try h.ok("BEGIN", session: 1)
+            try h.ok("INSERT INTO u (email) VALUES ('\(held)')", session: 1)
+            let answer = h.run("INSERT INTO u (email) VALUES ('\(racing)')", session: 2)
+            #expect((answer == nil) == waits, "\(held) and \(racing)")
+            try h.ok("ROLLBACK", session: 1)
+        }
+    }
+
     /// InnoDB's gap lock: a locking read of a key that is not there makes an insert of that key
     /// wait (Elle's list-append found the node without it: a G-single cycle).
     @Test func aLockingReadOfAMissingKeyBlocksItsInsert() throws {

@@ -644,19 +644,20 @@ public final class MySQLEngine {
     /// A unique key's value in a row (or its first `prefix` columns'), normalized as the key
     /// compares; nil if a part is NULL.
     func uniqueValue(_ row: [SQLiteValue], key: TableWriteProfile.LockedKey, prefix: Int? = nil) -> String? {
-        var parts: [String] = []
-        for (i, c) in key.columns.prefix(prefix ?? key.columns.count).enumerated() {
-            switch row[c] {
+        var value = ""
+        for i in 0..<(prefix ?? key.columns.count) {
+            if i > 0 { value += "|" }
+            switch row[key.columns[i]] {
             case .null: return nil
-            case .integer(let v): parts.append("n\(v)")
-            case .real(let d): parts.append(d == d.rounded() && abs(d) < 9e18 ? "n\(Int64(d))" : "r\(d)")
+            case .integer(let v): value += "n"; value += String(v)
+            case .real(let d): value += d == d.rounded() && abs(d) < 9e18 ? "n\(Int64(d))" : "r\(d)"
             case .text(let s):
-                // The folded scalars as text: equal exactly when the collation calls them equal.
-                parts.append("s" + (key.binary[i] ? s : String(String.UnicodeScalarView(MySQLCollation.key(s).compactMap(Unicode.Scalar.init)))))
-            case .blob(let b): parts.append("b" + b.map { String($0, radix: 16) }.joined())
+                // The folded text: equal exactly when the collation calls them equal.
+                value += "s"; value += key.binary[i] ? s : MySQLCollation.foldedText(s)
+            case .blob(let b): value += "b" + b.map { String($0, radix: 16) }.joined()
             }
         }
-        return parts.joined(separator: "|")
+        return value
     }
 
     // MARK: Commit

@@ -38,6 +38,18 @@ enum MySQLCollation {
         return scalars.map { fold($0) }
     }
 
+    /// The collation key as text (its scalars), so that two texts compare equal exactly when
+    /// their folded texts are equal; ASCII text is folded byte by byte.
+    static func foldedText(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes = Array(text.utf8)
+            while bytes.last == 0x20 { bytes.removeLast() }
+            for i in bytes.indices { bytes[i] = upper(bytes[i]) }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(String.UnicodeScalarView(key(text).compactMap(Unicode.Scalar.init)))
+    }
+
     static func fold(_ scalar: Unicode.Scalar) -> UInt32 {
         let v = scalar.value
         if v < 0x80 { return UInt32(upper(UInt8(v))) }
