@@ -134,6 +134,20 @@ public final class Connection {
         guard code == SQLITE_OK else { throw SQLiteError.last(handle, code: code) }
     }
 
+    /// Replaces this database's content with a page-by-page copy of `source`'s (SQLite's online
+    /// backup); the copy stays an ordinary database of this connection.
+    public func copyContent(of source: Connection, schema: String = "main") throws {
+        cache.removeAll()
+        guard let backup = sqlite3_backup_init(handle, schema, source.handle, schema) else {
+            throw SQLiteError.last(handle, code: sqlite3_errcode(handle))
+        }
+        let stepped = sqlite3_backup_step(backup, -1)
+        let finished = sqlite3_backup_finish(backup)
+        guard stepped == SQLITE_DONE, finished == SQLITE_OK else {
+            throw SQLiteError.last(handle, code: stepped == SQLITE_DONE ? finished : stepped)
+        }
+    }
+
     // MARK: Determinism and configuration
 
     /// Seeds SQLite's PRNG so that `random()` and `randomblob()` repeat across processes. The PRNG

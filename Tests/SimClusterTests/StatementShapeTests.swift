@@ -37,4 +37,33 @@ import Testing
         #expect(try h.rows("SELECT v FROM kv WHERE k IN (SELECT 2)") == [[.text("v2")]])
         #expect(h.engine.shapeCounts.refused == before + 4)
     }
+
+    /// A cluster's nodes share their shapes: a shape met on one node runs as a template on the
+    /// next without being worked out again.
+    @Test func nodesSharingShapesWorkEachOutOnce() throws {
+        let first = try EngineHarness(schema: schema)
+        let second = try EngineHarness(schema: schema)
+        second.storage.shapes = first.storage.shapes
+        try first.ok("INSERT INTO kv (k, v) VALUES (1, 'a')")
+        let met = first.storage.shapes.counts
+        try second.ok("INSERT INTO kv (k, v) VALUES (2, 'b')")
+        #expect(second.storage.shapes.counts == met)
+        #expect(second.engine.templatedStatements == 1)
+        #expect(try second.rows("SELECT k, v FROM kv") == [[.integer(2), .text("b")]])
+    }
+
+    /// A node restored from another's set-up holds the same data, schema and counters.
+    @Test func aRestoredNodeMatchesOneThatRanTheSetUp() throws {
+        let setUp = schema + "; CREATE TABLE seq (id INT PRIMARY KEY AUTO_INCREMENT, s VARCHAR(8), UNIQUE KEY (s)); INSERT INTO seq (s) VALUES ('a'), ('b'); INSERT INTO kv (k, v) VALUES (5, 'x')"
+        let original = try EngineHarness(schema: setUp)
+        let restored = try EngineHarness()
+        try restored.storage.restore(from: original.storage)
+        #expect(try restored.storage.checksums().map(\.checksum) == original.storage.checksums().map(\.checksum))
+        #expect(try restored.storage.checksums().map(\.rows) == [1, 2])
+        for h in [original, restored] {
+            #expect(try h.ok("INSERT INTO seq (s) VALUES ('c')").insertID == 3)
+            #expect(h.error("INSERT INTO seq (s) VALUES ('A')")?.code == 1062)
+        }
+        #expect(try restored.storage.checksums().map(\.checksum) == original.storage.checksums().map(\.checksum))
+    }
 }

@@ -47,7 +47,12 @@ public final class Cluster {
         let store = topoStore
         topo = simulation.addProcess(named: "topo", durable: store) { TopoServer(store: $0) }
         let layout = ClusterLayout(spec)
+        // Every node meets the same statement shapes; their templates are worked out once.
+        let shapes = StatementShapes()
         for keyspace in spec.keyspaces {
+            // Every node of the keyspace starts from its first node's set-up, as if restored
+            // from one backup.
+            var backup: MySQLStorage?
             store.put(TopoPath.keyspace(keyspace.name),
                       .keyspace(KeyspaceRecord(name: keyspace.name, sharded: keyspace.sharded, durability: keyspace.durability)))
             if let vschema = keyspace.vschema { store.put(TopoPath.vschema(keyspace.name), .vschema(vschema)) }
@@ -58,9 +63,15 @@ public final class Cluster {
                 var tablets: [Tablet] = []
                 for slot in layout.tablets where slot.keyspace == keyspace.name && slot.shard == shardName {
                     let storage = try MySQLStorage(serverID: slot.uid)
-                    // The sidecar tables of atomic distributed commit, then the keyspace's own.
-                    try storage.bootstrap(TwoPCSidecar.schema)
-                    if !keyspace.schema.isEmpty { try storage.bootstrap(keyspace.schema) }
+                    storage.shapes = shapes
+                    if let backup {
+                        try storage.restore(from: backup)
+                    } else {
+                        // The sidecar tables of atomic distributed commit, then the keyspace's own.
+                        try storage.bootstrap(TwoPCSidecar.schema)
+                        if !keyspace.schema.isEmpty { try storage.bootstrap(keyspace.schema) }
+                        backup = storage
+                    }
                     tablets.append(try addTablet(alias: slot.alias, cell: slot.cell, uid: slot.uid, type: slot.type,
                                                  keyspace: keyspace, shard: shardName, storage: storage))
                 }

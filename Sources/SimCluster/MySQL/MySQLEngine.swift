@@ -49,8 +49,9 @@ public final class MySQLEngine {
     /// with bindings) without holding every statement of a long run (the 64-shard benchmark's
     /// memory halved when it went from 20,000 to 1,000).
     var parseCache: [String: SQLStatement] = [:]
-    /// Statement shapes and their templates (see `StatementShapes`).
-    var shapes = StatementShapes()
+    /// Statement shapes and their templates (see `StatementShapes`); the storage's, which a
+    /// cluster shares among its nodes.
+    var shapes: StatementShapes { storage.shapes }
     /// Statements that ran as their shape's template, with their literals bound.
     public private(set) var templatedStatements = 0
     /// Shapes met: those with a template and those refused one.

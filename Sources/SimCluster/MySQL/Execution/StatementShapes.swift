@@ -12,7 +12,12 @@ import SQLSyntax
 /// position) or HAVING; each `?` numbered in text order; the template with its own literals put back is
 /// the statement parsed from the text, and with distinct probe values put back it is the shape's
 /// text filled with those values, parsed.
-struct StatementShapes {
+///
+/// One instance may serve many nodes (a cluster's), since a shape's template depends on the
+/// parser alone, not on a node's schema.
+public final class StatementShapes {
+    public init() {}
+
     enum Entry {
         case template(SQLStatement)
         case refused
@@ -23,13 +28,14 @@ struct StatementShapes {
     /// differ in something other than literals.
     static let capacity = 1_000
 
-    var counts: (templates: Int, refused: Int) {
+    /// Shapes met: those with a template and those refused one.
+    public var counts: (templates: Int, refused: Int) {
         let templates = entries.values.filter { if case .template = $0 { true } else { false } }.count
         return (templates, entries.count - templates)
     }
 
     /// The template for `normalized`, or nil when its shape is refused.
-    mutating func template(for normalized: NormalizedStatement, original: String) -> SQLStatement? {
+    func template(for normalized: NormalizedStatement, original: String) -> SQLStatement? {
         let entry: Entry
         if let known = entries[normalized.shape] {
             entry = known

@@ -56,6 +56,8 @@ public final class MySQLStorage: DurableState {
     /// Transactions a storage fault destroyed, for reports.
     public internal(set) var lost: [GTID] = []
     var replayer = RowReplayer()
+    /// The statement shapes this node's engines use (a cluster gives all its nodes one).
+    public var shapes = StatementShapes()
     /// What MySQL functions read while a statement runs (set by the engine running it).
     let functions = MySQLFunctionContext(random: RandomStream(rootSeed: 0, label: "rand"))
     /// Row changes the pre-update hook reports while non-nil (the engine collects a statement's).
@@ -94,6 +96,20 @@ public final class MySQLStorage: DurableState {
             let completions = engine.execute(statement, bindings: [], session: 0, token: 0, now: .zero)
             if case .failure(let error)? = completions.first?.result { throw error }
         }
+    }
+
+    /// Starts this node as a restore of `source`'s backup: the same data, schema and counters.
+    /// `source` ran only set-up (`bootstrap`), and this node nothing yet; every node of a shard
+    /// starts so, and copying the pages is cheaper than running the set-up again on each.
+    public func restore(from source: MySQLStorage) throws {
+        precondition(source.binlog.isEmpty && binlog.isEmpty && source.overlay == nil && catalog.names.isEmpty,
+                     "a restore is only of set-up, onto a new node")
+        try connection.copyContent(of: source.connection)
+        replayer.reset()
+        catalog = source.catalog
+        autoIncrement = source.autoIncrement
+        nextRowID = source.nextRowID
+        firstGeneratedID = source.firstGeneratedID
     }
 
     func parseScript(_ script: String) throws -> [String] {
