@@ -35,33 +35,50 @@ extension Connection {
         }
         let box = PreupdateBox(handler)
         preupdateBox = box
-        sqlite3_preupdate_hook(handle, { context, db, op, schema, table, oldKey, newKey in
-            guard let context, let db, let schema, isMainSchema(schema) else { return }
-            let box = Unmanaged<PreupdateBox>.fromOpaque(context).takeUnretainedValue()
-            let count = sqlite3_preupdate_count(db)
-            var old: [SQLiteValue] = []
-            var new: [SQLiteValue] = []
-            let operation: RowImage.Operation = op == SQLITE_INSERT ? .insert : (op == SQLITE_DELETE ? .delete : .update)
-            if operation != .insert {
-                old.reserveCapacity(Int(count))
-                for i in 0..<count {
-                    var value: OpaquePointer?
-                    sqlite3_preupdate_old(db, i, &value)
-                    old.append(SQLiteValue(value))
-                }
-            }
-            if operation != .delete {
-                new.reserveCapacity(Int(count))
-                for i in 0..<count {
-                    var value: OpaquePointer?
-                    sqlite3_preupdate_new(db, i, &value)
-                    new.append(SQLiteValue(value))
-                }
-            }
-            box.handler(RowImage(operation: operation, table: table.map { String(cString: $0) } ?? "",
-                                 oldRowID: oldKey, newRowID: newKey, old: old, new: new))
-        }, Unmanaged.passUnretained(box).toOpaque())
+        sqlite3_preupdate_hook(handle, preupdateCallback, Unmanaged.passUnretained(box).toOpaque())
     }
+
+    /// Turns the hook set with `setPreupdateHook` off and on again. While it is off SQLite
+    /// does none of the hook's work: a connection that wants row images only now and then
+    /// (while it runs a client's statement, not while it replays known changes) pays only then.
+    public func setPreupdateHookActive(_ active: Bool) {
+        guard let box = preupdateBox as? PreupdateBox else { return }
+        if active {
+            sqlite3_preupdate_hook(handle, preupdateCallback, Unmanaged.passUnretained(box).toOpaque())
+        } else {
+            sqlite3_preupdate_hook(handle, nil, nil)
+        }
+    }
+}
+
+/// SQLite's pre-update callback: builds the row image and hands it to the box's handler.
+private let preupdateCallback: @convention(c) (
+    UnsafeMutableRawPointer?, OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, sqlite3_int64, sqlite3_int64
+) -> Void = { context, db, op, schema, table, oldKey, newKey in
+    guard let context, let db, let schema, isMainSchema(schema) else { return }
+    let box = Unmanaged<PreupdateBox>.fromOpaque(context).takeUnretainedValue()
+    let count = sqlite3_preupdate_count(db)
+    var old: [SQLiteValue] = []
+    var new: [SQLiteValue] = []
+    let operation: RowImage.Operation = op == SQLITE_INSERT ? .insert : (op == SQLITE_DELETE ? .delete : .update)
+    if operation != .insert {
+        old.reserveCapacity(Int(count))
+        for i in 0..<count {
+            var value: OpaquePointer?
+            sqlite3_preupdate_old(db, i, &value)
+            old.append(SQLiteValue(value))
+        }
+    }
+    if operation != .delete {
+        new.reserveCapacity(Int(count))
+        for i in 0..<count {
+            var value: OpaquePointer?
+            sqlite3_preupdate_new(db, i, &value)
+            new.append(SQLiteValue(value))
+        }
+    }
+    box.handler(RowImage(operation: operation, table: table.map { String(cString: $0) } ?? "",
+                         oldRowID: oldKey, newRowID: newKey, old: old, new: new))
 }
 
 final class PreupdateBox {

@@ -89,6 +89,31 @@ import Testing
         #expect(try db.query("SELECT count(*) FROM account") == [[.integer(2)]])
     }
 
+    @Test func copyContentClonesADatabaseIntoAnother() throws {
+        let db = try accounts()
+        let copy = try Connection()
+        try copy.copyContent(of: db)
+        #expect(try copy.query("SELECT id, owner FROM account ORDER BY id") == [[.integer(1), .text("ann")], [.integer(2), .text("bob")]])
+        try copy.execute("DELETE FROM account WHERE id = 1")
+        #expect(try db.query("SELECT count(*) FROM account") == [[.integer(2)]])
+    }
+
+    @Test func thePreupdateHookReportsRowImagesOnlyWhileActive() throws {
+        let db = try accounts()
+        var images: [RowImage] = []
+        db.setPreupdateHook { images.append($0) }
+        try db.execute("UPDATE account SET balance = 1 WHERE id = 2")
+        #expect(images.map(\.operation) == [.update])
+        #expect(images.first?.old[1] == .text("bob") && images.first?.new[2] == .real(1))
+        db.setPreupdateHookActive(false)
+        try db.execute("DELETE FROM account WHERE id = 2")
+        #expect(images.count == 1)
+        db.setPreupdateHookActive(true)
+        try db.execute("INSERT INTO account VALUES (3, 'cy', NULL, NULL)")
+        #expect(images.map(\.operation) == [.update, .insert])
+        #expect(images.last?.newRowID == 3)
+    }
+
     @Test func customFunctionsAndErrors() throws {
         let db = try Connection()
         try db.createFunction("mysql_div", argumentCount: 2) { args in

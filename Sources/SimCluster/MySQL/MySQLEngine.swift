@@ -567,18 +567,18 @@ public final class MySQLEngine {
 
     /// Runs a translated write and returns the row changes it made.
     func runCapturing(_ sql: String, bindings: [SQLValue], on db: Connection) throws -> [RowChange] {
-        storage.capture = []
-        defer { storage.capture = nil }
         let prepared = try db.prepare(sql)
-        try bind(bindings, to: prepared)
+        storage.beginCapture()
         do {
+            try bind(bindings, to: prepared)
             while try prepared.step() {}
             prepared.reset()
         } catch {
             prepared.reset()
+            _ = storage.endCapture()
             throw error
         }
-        return storage.capture ?? []
+        return storage.endCapture()
     }
 
     /// The result of a write that made `captured`; notes the AUTO_INCREMENT values it used.

@@ -60,8 +60,9 @@ public final class MySQLStorage: DurableState {
     public var shapes = StatementShapes()
     /// What MySQL functions read while a statement runs (set by the engine running it).
     let functions = MySQLFunctionContext(random: RandomStream(rootSeed: 0, label: "rand"))
-    /// Row changes the pre-update hook reports while non-nil (the engine collects a statement's).
-    var capture: [RowChange]?
+    /// Row changes the pre-update hook reports while non-nil (the engine collects a statement's;
+    /// see `beginCapture`).
+    private(set) var capture: [RowChange]?
 
     public init(serverID: UInt32) throws {
         self.serverID = serverID
@@ -83,6 +84,22 @@ public final class MySQLStorage: DurableState {
         db.setPreupdateHook { [unowned self] image in
             if self.capture != nil { self.capture!.append(RowChange(image)) }
         }
+        // On only while a statement's changes are captured: replays need no row images.
+        db.setPreupdateHookActive(false)
+    }
+
+    /// Starts collecting the row changes of the statements run from now on.
+    func beginCapture() {
+        precondition(capture == nil, "already capturing")
+        capture = []
+        connection.setPreupdateHookActive(true)
+    }
+
+    /// Stops collecting and returns the row changes collected.
+    func endCapture() -> [RowChange] {
+        connection.setPreupdateHookActive(false)
+        defer { capture = nil }
+        return capture ?? []
     }
 
     /// Runs schema and data set-up that every node of a shard starts with (as if restored from
