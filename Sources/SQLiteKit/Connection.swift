@@ -18,8 +18,13 @@ public final class Connection {
     /// Keeps the pre-update hook's context alive while the hook is set.
     var preupdateBox: AnyObject?
 
+    /// Process-wide settings made once, before the first connection initializes the library:
+    /// no memory statistics (nothing reads them, and they cost a mutex per allocation).
+    private static let libraryConfigured: Bool = csqlite_disable_memory_statistics() == SQLITE_OK
+
     /// Opens `path` (`:memory:` for a private in-memory database).
     public init(path: String = ":memory:") throws {
+        _ = Self.libraryConfigured
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         let code = sqlite3_open_v2(path, &db, flags, nil)

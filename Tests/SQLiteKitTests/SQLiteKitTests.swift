@@ -114,6 +114,13 @@ import Testing
         #expect(images.last?.newRowID == 3)
     }
 
+    @Test func memoryStatisticsAreOff() throws {
+        let db = try accounts()
+        #expect(try db.query("SELECT count(*) FROM account") == [[.integer(2)]])
+        // Off before the library initialized: nothing is counted (and no allocation takes the mutex).
+        #expect(sqlite3_memory_used() == 0)
+    }
+
     @Test func customFunctionsAndErrors() throws {
         let db = try Connection()
         try db.createFunction("mysql_div", argumentCount: 2) { args in
