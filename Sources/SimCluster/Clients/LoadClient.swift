@@ -18,17 +18,22 @@ final class LoadClient: SimProcess {
     let count: Int
     let statement: @Sendable (Int) -> String
     let counters: LoadCounters
+    /// How long after the start the first statement goes out.
+    let delay: SimDuration
     var calls = PendingCalls<Int>()
     var sent = 0
 
-    init(gateway: String, count: Int, statement: @escaping @Sendable (Int) -> String, counters: LoadCounters) {
+    init(gateway: String, count: Int, statement: @escaping @Sendable (Int) -> String, counters: LoadCounters, delay: SimDuration) {
         self.gateway = gateway
         self.count = count
         self.statement = statement
         self.counters = counters
+        self.delay = delay
     }
 
-    func start(_ context: ProcessContext<ClusterMessage>) { next(context) }
+    func start(_ context: ProcessContext<ClusterMessage>) {
+        if delay > .zero { context.setTimer(after: delay, .timer(.clientTick)) } else { next(context) }
+    }
 
     func timerFired(_ message: ClusterMessage, _ context: ProcessContext<ClusterMessage>) { receive(message, from: context.id, context) }
 
@@ -41,6 +46,8 @@ final class LoadClient: SimProcess {
         case .gatewayResult(let id, let result):
             guard calls.finish(id, context) != nil else { return }
             if case .success = result { counters.ok() } else { counters.error() }
+            next(context)
+        case .timer(.clientTick):
             next(context)
         default:
             break
@@ -56,12 +63,13 @@ final class LoadClient: SimProcess {
 }
 
 extension Cluster {
-    /// Adds a load client called `name` that sends `count` statements made by `statement`.
+    /// Adds a load client called `name` that sends `count` statements made by `statement`, the
+    /// first `delay` after it starts.
     @discardableResult
     public func addLoadClient(named name: String, gateway: String, count: Int, statement: @escaping @Sendable (Int) -> String,
-                              counters: LoadCounters) -> ProcessID {
+                              counters: LoadCounters, delay: SimDuration = .zero) -> ProcessID {
         simulation.addProcess(named: name, durable: counters) {
-            LoadClient(gateway: gateway, count: count, statement: statement, counters: $0)
+            LoadClient(gateway: gateway, count: count, statement: statement, counters: $0, delay: delay)
         }
     }
 }

@@ -34,13 +34,17 @@ struct ClusterScaleBenchmark {
         let perClient = (queries + clients - 1) / clients
         // One counter for all clients: the stop condition is checked after every event.
         let counter = LoadCounters()
+        // The clients wait until the tablets have taken their types and the gateways have
+        // heard their health: a query sent in the first milliseconds finds a primary that is
+        // still a replica and fails, as it would in Vitess.
+        let warmUp = SimDuration.milliseconds(100)
         for c in 0..<clients {
             let base = Int64(c) * 100_000_000
             // Each pair of queries inserts a row and reads it back by its primary key.
             cluster.addLoadClient(named: "load-\(c + 1)", gateway: "gate-\(c % gateways + 1)", count: perClient, statement: { i in
                 let id = base + Int64(i / 2)
                 return i % 2 == 0 ? "INSERT INTO items (id, v) VALUES (\(id), \(i))" : "SELECT v FROM items WHERE id = \(id)"
-            }, counters: counter)
+            }, counters: counter, delay: warmUp)
         }
         let built = DispatchTime.now().uptimeNanoseconds
         let target = perClient * clients
