@@ -58,25 +58,17 @@ private let preupdateCallback: @convention(c) (
     guard let context, let db, let schema, isMainSchema(schema) else { return }
     let box = Unmanaged<PreupdateBox>.fromOpaque(context).takeUnretainedValue()
     let count = sqlite3_preupdate_count(db)
-    var old: [SQLiteValue] = []
-    var new: [SQLiteValue] = []
+    /// The row's values as `read` (`sqlite3_preupdate_old` or `_new`) reports them.
+    func image(_ read: (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Int32) -> [SQLiteValue] {
+        (0..<count).map { i in
+            var value: OpaquePointer?
+            _ = read(db, i, &value)
+            return SQLiteValue(value)
+        }
+    }
     let operation: RowImage.Operation = op == SQLITE_INSERT ? .insert : (op == SQLITE_DELETE ? .delete : .update)
-    if operation != .insert {
-        old.reserveCapacity(Int(count))
-        for i in 0..<count {
-            var value: OpaquePointer?
-            sqlite3_preupdate_old(db, i, &value)
-            old.append(SQLiteValue(value))
-        }
-    }
-    if operation != .delete {
-        new.reserveCapacity(Int(count))
-        for i in 0..<count {
-            var value: OpaquePointer?
-            sqlite3_preupdate_new(db, i, &value)
-            new.append(SQLiteValue(value))
-        }
-    }
+    let old = operation == .insert ? [] : image(sqlite3_preupdate_old)
+    let new = operation == .delete ? [] : image(sqlite3_preupdate_new)
     box.handler(RowImage(operation: operation, table: table.map { String(cString: $0) } ?? "",
                          oldRowID: oldKey, newRowID: newKey, old: old, new: new))
 }

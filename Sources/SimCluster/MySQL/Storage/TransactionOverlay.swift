@@ -69,16 +69,9 @@ extension MySQLStorage {
     /// Commits the overlay as the transaction it is, if it holds `session`'s changes; false
     /// if it does not (the caller applies the changes itself).
     func commitOverlay(of session: MySQLSession) -> Bool {
-        guard let overlay, overlay.holds(session) else { return false }
-        do {
-            try connection.commit()
-            self.overlay = nil
-            overlayCounts.committed += 1
-            return true
-        } catch {
-            settle()
-            return false
-        }
+        guard let overlay, overlay.holds(session), commitOpenTransaction() else { return false }
+        overlayCounts.committed += 1
+        return true
     }
 
     /// Keeps the open transaction, which holds exactly the changes of `gtid`'s binlog entry, until
@@ -91,11 +84,17 @@ extension MySQLStorage {
     /// Commits the open transaction if it holds exactly `entry`'s changes (see `holdForAck`);
     /// false if it does not (the caller replays them).
     func commitHeld(_ entry: BinlogEntry) -> Bool {
-        guard let overlay, overlay.awaitingAck == entry.gtid else { return false }
+        guard let overlay, overlay.awaitingAck == entry.gtid, commitOpenTransaction() else { return false }
+        overlayCounts.committedAfterAck += 1
+        return true
+    }
+
+    /// Commits the open transaction as it stands; if that fails, rolls it back (false: the
+    /// caller applies the changes itself).
+    private func commitOpenTransaction() -> Bool {
         do {
             try connection.commit()
-            self.overlay = nil
-            overlayCounts.committedAfterAck += 1
+            overlay = nil
             return true
         } catch {
             settle()
