@@ -11,7 +11,7 @@ extension VTTablet {
     func runInternal(_ sql: String, _ bindings: [SQLValue] = [], on connection: Int, reconnecting: Bool = false,
                      _ context: ProcessContext<ClusterMessage>,
                      then: @escaping (Result<QueryResult, MySQLError>, ProcessContext<ClusterMessage>) -> Void) {
-        guard let node = context.process(named: mysqld) else { return then(.failure(.serverGone), context) }
+        guard let node = mysqldNode(context) else { return then(.failure(.serverGone), context) }
         let request = calls.start(.internalQuery({ [unowned self] result, context in
             guard let result else {
                 self.close(connection, context)
@@ -81,7 +81,7 @@ extension VTTablet {
 
     /// Closes a connection: the node ends its session and rolls back what it left open.
     func close(_ connection: Int, _ context: ProcessContext<ClusterMessage>) {
-        if let node = context.process(named: mysqld) { context.send(.mysqlClose(connection: connection), to: node) }
+        if let node = mysqldNode(context) { context.send(.mysqlClose(connection: connection), to: node) }
         openedConnections.remove(connection)
     }
 }

@@ -69,7 +69,7 @@ extension VTTablet {
     }
 
     func send(_ sql: String, bindings: [SQLValue], connection: Int, work: QueryWork, _ context: ProcessContext<ClusterMessage>) {
-        guard let node = context.process(named: mysqld) else { return }
+        guard let node = mysqldNode(context) else { return }
         var work = work
         if !work.retried {
             work.sql = sql
@@ -208,7 +208,7 @@ extension VTTablet {
             if work.replies { context.send(.tabletReply(id: work.id, reply: .failed(error)), to: work.client) }
             return
         }
-        if let node = context.process(named: mysqld) { context.send(.mysqlClose(connection: work.connection), to: node) }
+        if let node = mysqldNode(context) { context.send(.mysqlClose(connection: work.connection), to: node) }
         openedConnections.remove(work.connection)
         if let transactionID = work.transactionID { transactions[transactionID] = nil }
         if work.replies { context.send(.tabletReply(id: work.id, reply: .failed(error)), to: work.client) }

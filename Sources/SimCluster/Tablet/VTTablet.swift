@@ -121,12 +121,23 @@ final class VTTablet: SimProcess {
 
     init(configuration: TabletConfiguration, observer: ClusterObserver?) {
         self.configuration = configuration
+        mysqld = TabletConfiguration.mysqldName(configuration.alias)
         self.observer = observer
         type = configuration.replicaType
         prepared = PreparedPool(capacity: max(1, configuration.transactionPoolSize - 2))
     }
 
-    var mysqld: String { TabletConfiguration.mysqldName(configuration.alias) }
+    /// The name of this tablet's MySQL process.
+    let mysqld: String
+    /// Its process id, once looked up (ids never change during a run).
+    private var mysqldID: ProcessID?
+
+    /// This tablet's MySQL process.
+    func mysqldNode(_ context: ProcessContext<ClusterMessage>) -> ProcessID? {
+        if let mysqldID { return mysqldID }
+        mysqldID = context.process(named: mysqld)
+        return mysqldID
+    }
 
     func start(_ context: ProcessContext<ClusterMessage>) {
         freeConnections = Array((1...configuration.poolSize).reversed())
@@ -137,7 +148,7 @@ final class VTTablet: SimProcess {
         context.trace(state: type.rawValue.lowercased())
         // Connections of an earlier incarnation are dead: the node must end their sessions (and
         // roll back what they left open), as a reset TCP connection would.
-        if let node = context.process(named: mysqld) {
+        if let node = mysqldNode(context) {
             for connection in 1...dbaConnectionRange.upperBound {
                 context.send(.mysqlClose(connection: connection), to: node)
             }
@@ -224,7 +235,7 @@ final class VTTablet: SimProcess {
 
     func admin(_ command: MySQLAdminCommand, _ context: ProcessContext<ClusterMessage>, timeout: SimDuration? = nil,
                then: @escaping (MySQLAdminReply?, ProcessContext<ClusterMessage>) -> Void) {
-        guard let node = context.process(named: mysqld) else { return then(nil, context) }
+        guard let node = mysqldNode(context) else { return then(nil, context) }
         let id = calls.start(.admin(then), timeout: timeout ?? configuration.rpcTimeout, context)
         context.send(.mysqlAdmin(request: id, command: command), to: node)
     }

@@ -32,6 +32,8 @@ final class TransactionClient: SimProcess {
     var connected = false
     /// The answers to the current micro-op's statements so far.
     var answers: [QueryResult] = []
+    /// The statements of the operation running now (made once per operation).
+    var opStatements: [String] = []
 
     init(number: Int, workload: any TransactionWorkload, settings: TransactionClientSettings, history: TransactionHistory) {
         self.number = number
@@ -67,8 +69,17 @@ final class TransactionClient: SimProcess {
         }
     }
 
+    /// The gateway's process id, once looked up (ids never change during a run).
+    var gatewayID: ProcessID?
+
+    func gatewayNode(_ context: ProcessContext<ClusterMessage>) -> ProcessID? {
+        if let gatewayID { return gatewayID }
+        gatewayID = context.process(named: settings.gateway)
+        return gatewayID
+    }
+
     func send(_ sql: String, _ step: Step, _ context: ProcessContext<ClusterMessage>) {
-        guard let gate = context.process(named: settings.gateway) else { return }
+        guard let gate = gatewayNode(context) else { return }
         let id = calls.start(step, timeout: settings.timeout, context)
         context.send(.gatewayQuery(id: id, sql: sql, connection: connection), to: gate)
     }
@@ -97,7 +108,7 @@ final class TransactionClient: SimProcess {
         case (.statement(let op, let index), .success(let answer)):
             answers.append(answer)
             let current = history.records[history.records.count - 1].ops[op]
-            if index + 1 < workload.statements(for: current).count { return runStatement(op: op, index: index + 1, context) }
+            if index + 1 < opStatements.count { return runStatement(op: op, index: index + 1, context) }
             do {
                 let done = try workload.completed(current, results: answers)
                 history.update { $0.ops[op] = done }
@@ -149,7 +160,8 @@ final class TransactionClient: SimProcess {
             history.update { $0.commitInvoked = now }
             return send("COMMIT", .commit, context)
         }
-        send(workload.statements(for: ops[op])[index], .statement(op: op, index: index), context)
+        if index == 0 { opStatements = workload.statements(for: ops[op]) }
+        send(opStatements[index], .statement(op: op, index: index), context)
     }
 
     func rollBack(because error: String, _ context: ProcessContext<ClusterMessage>) {

@@ -49,6 +49,8 @@ final class MySQLNode: SimProcess {
     var lastHeard = SimTime.zero
     var lastConnectAttempt = SimTime.zero
     var replicationError: String?
+    /// The last replication source looked up, with its process id.
+    var sourceID: (name: String, id: ProcessID)?
     var lastSourceCommit = SimTime.zero
     var applyScheduled = false
     var positionWaits: [(request: Int, client: ProcessID, set: GTIDSet, timer: TimerHandle)] = []
@@ -280,8 +282,17 @@ final class MySQLNode: SimProcess {
 
     // MARK: Replication (replica side)
 
+    /// The replication source's process id (looked up once per source name).
+    func sourceNode(_ context: ProcessContext<ClusterMessage>) -> ProcessID? {
+        guard let source = storage.replicationSource else { return nil }
+        if let cached = sourceID, cached.name == source { return cached.id }
+        guard let id = context.process(named: source) else { return nil }
+        sourceID = (source, id)
+        return id
+    }
+
     func connect(_ context: ProcessContext<ClusterMessage>) {
-        guard let source = storage.replicationSource, let id = context.process(named: source) else { return }
+        guard let id = sourceNode(context) else { return }
         stream += 1
         lastConnectAttempt = context.now
         if lastHeard == .zero { lastHeard = context.now }
@@ -289,7 +300,7 @@ final class MySQLNode: SimProcess {
     }
 
     func receiveEvents(_ entries: [BinlogEntry], stream id: Int, from sender: ProcessID, _ context: ProcessContext<ClusterMessage>) {
-        guard replicating, id == stream, let source = storage.replicationSource, context.process(named: source) == sender else { return }
+        guard replicating, id == stream, let source = sourceNode(context), source == sender else { return }
         lastHeard = context.now
         var last: GTID?
         for entry in entries where !storage.retrieved.contains(entry.gtid) && !storage.binlogged.contains(entry.gtid) {

@@ -67,6 +67,7 @@ public final class MySQLStorage: DurableState {
     public init(serverID: UInt32) throws {
         self.serverID = serverID
         connection = try Connection()
+        try connection.executeScript("PRAGMA page_size = 1024")
         // Double-quoted text is an identifier, never a string (SQLite's DQS fallback would turn an
         // unknown column into a string literal).
         try db.configure(1013, false)  // SQLITE_DBCONFIG_DQS_DML
@@ -175,6 +176,10 @@ public final class MySQLStorage: DurableState {
     /// Applies one transaction's changes in a transaction of its own.
     func apply(_ event: BinlogEntry.Event) throws {
         switch event {
+        case .rows(let changes) where changes.count == 1:
+            // One statement is atomic by itself: no BEGIN and COMMIT around it.
+            try replayer.apply(changes[0], on: db, catalog: catalog)
+            if changes[0].kind != .delete { noteAutoIncrement(changes[0]) }
         case .rows(let changes):
             try db.begin()
             do {

@@ -5,7 +5,40 @@ import SQLiteKit
 /// replayed before each of its statements, how commits are applied, and how replicas apply the
 /// binlog. Statements are prepared once per table.
 struct RowReplayer {
-    private var statements: [String: (insert: Statement, update: Statement, delete: Statement)] = [:]
+    /// One table's prepared statements and how its rows map to their parameters.
+    private final class TableStatements {
+        /// The column that is the rowid, if one is (then the rowid is not a separate value).
+        let aliasColumn: Int?
+        let insert: Statement
+        /// Sets the rowid and every column: for updates that move the row to another rowid.
+        let move: Statement
+        /// Sets every column but the rowid: for updates that keep it (most), so that SQLite
+        /// overwrites the record in place instead of deleting and inserting it.
+        let update: Statement
+        let delete: Statement
+
+        init(_ table: TableSchema, on db: Connection) throws {
+            let p = SQLPrinter(dialect: .sqlite)
+            aliasColumn = table.rowIDColumn
+            let named = table.columns.map { p.identifier($0.name) }
+            var columns = named
+            if aliasColumn == nil { columns.insert("rowid", at: 0) }
+            var kept = named
+            if let aliasColumn { kept.remove(at: aliasColumn) }
+            let name = p.identifier(table.name)
+            insert = try db.prepareUncached(
+                "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+                persistent: true)
+            move = try db.prepareUncached(
+                "UPDATE \(name) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE rowid = ?", persistent: true)
+            // A table of only its rowid column has nothing else to set: the move statement serves.
+            update = kept.isEmpty ? move : try db.prepareUncached(
+                "UPDATE \(name) SET \(kept.map { "\($0) = ?" }.joined(separator: ", ")) WHERE rowid = ?", persistent: true)
+            delete = try db.prepareUncached("DELETE FROM \(name) WHERE rowid = ?", persistent: true)
+        }
+    }
+
+    private var statements: [String: TableStatements] = [:]
 
     mutating func reset() { statements.removeAll() }
 
@@ -14,39 +47,34 @@ struct RowReplayer {
     }
 
     mutating func apply(_ change: RowChange, on db: Connection, catalog: Catalog) throws {
-        guard let table = catalog.table(change.table) else {
-            throw MySQLError.noSuchTable(change.table)
-        }
-        let s = try prepared(table, on: db)
-        let aliased = table.rowIDColumn != nil
+        let s = try prepared(change.table, on: db, catalog: catalog)
         switch change.kind {
         case .insert:
             var values = change.new
-            if !aliased { values.insert(.integer(change.newRowID), at: 0) }
+            if s.aliasColumn == nil { values.insert(.integer(change.newRowID), at: 0) }
             try s.insert.execute(values)
         case .delete:
             try s.delete.execute([.integer(change.oldRowID)])
-        case .update:
+        case .update where change.newRowID == change.oldRowID && s.update !== s.move:
+            // The rowid stays: every other column takes its new value (the full after image,
+            // as MySQL's row-based replication writes it).
             var values = change.new
-            if !aliased { values.insert(.integer(change.newRowID), at: 0) }
+            if let alias = s.aliasColumn { values.remove(at: alias) }
             values.append(.integer(change.oldRowID))
             try s.update.execute(values)
+        case .update:
+            var values = change.new
+            if s.aliasColumn == nil { values.insert(.integer(change.newRowID), at: 0) }
+            values.append(.integer(change.oldRowID))
+            try s.move.execute(values)
         }
     }
 
-    private mutating func prepared(_ table: TableSchema, on db: Connection) throws -> (insert: Statement, update: Statement, delete: Statement) {
-        if let cached = statements[table.name] { return cached }
-        let p = SQLPrinter(dialect: .sqlite)
-        var columns = table.columns.map { p.identifier($0.name) }
-        if table.rowIDColumn == nil { columns.insert("rowid", at: 0) }
-        let name = p.identifier(table.name)
-        let insert = try db.prepareUncached(
-            "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
-            persistent: true)
-        let update = try db.prepareUncached(
-            "UPDATE \(name) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE rowid = ?", persistent: true)
-        let delete = try db.prepareUncached("DELETE FROM \(name) WHERE rowid = ?", persistent: true)
-        statements[table.name] = (insert, update, delete)
-        return (insert, update, delete)
+    private mutating func prepared(_ table: String, on db: Connection, catalog: Catalog) throws -> TableStatements {
+        if let cached = statements[table] { return cached }
+        guard let schema = catalog.table(table) else { throw MySQLError.noSuchTable(table) }
+        let made = try TableStatements(schema, on: db)
+        statements[table] = made
+        return made
     }
 }
