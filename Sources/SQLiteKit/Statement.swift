@@ -72,6 +72,9 @@ public final class Statement {
         throw SQLiteError.last(connection.handle, code: code, sql: sql)
     }
 
+    /// Resets the statement for another run, keeping its bindings.
+    public func rewind() { sqlite3_reset(handle) }
+
     /// Resets the statement for another run and clears its bindings.
     public func reset() {
         sqlite3_reset(handle)

@@ -5,8 +5,9 @@ import SQLSyntax
 // field. The default encoding (the trace's named fields, with nested payloads described as text)
 // built strings for every event and cost a tenth of a run; this one folds the same facts in
 // directly. Each case starts with its own tag, so two messages of different kinds never share an
-// encoding. Rare payloads (reparents, topology writes, 2PC metadata) still fold in their
-// descriptions: they are few, and their text already says everything about them.
+// encoding. Rare payloads (reparents, topology writes) still fold in their descriptions: they
+// are few, and their text already says everything about them. 2PC calls are not rare (a 2PC
+// commit makes a dozen), so they are folded in field by field too.
 
 extension ClusterMessage {
     public func fingerprint(into h: inout TraceHasher) {
@@ -65,7 +66,7 @@ extension ClusterMessage {
             switch reply {
             case .result(let result, let transactionID):
                 h.combine(1); h.combine(optional: transactionID); result.fingerprint(into: &h)
-            case .twoPC(let answer): h.combine(2); h.combine(answer.description)
+            case .twoPC(let answer): h.combine(2); answer.fingerprint(into: &h)
             case .failed(let error): h.combine(3); error.fingerprint(into: &h)
             }
         case .managerRequest(let id, let request):
@@ -143,7 +144,7 @@ extension QueryResult {
     func fingerprint(into h: inout TraceHasher) {
         h.combine(rows.count); h.combine(rowsAffected); h.combine(insertID); h.combine(optional: transactionID)
         if let gtid { gtid.fingerprint(into: &h) } else { h.combine(0) }
-        if let twoPC { h.combine(twoPC.description) } else { h.combine(0) }
+        if let twoPC { h.combine(1); twoPC.fingerprint(into: &h) } else { h.combine(0) }
     }
 }
 
@@ -165,7 +166,40 @@ extension TabletRequest {
         case .rollback(let target, let id):
             h.combine(4); target.fingerprint(into: &h); h.combine(id)
         case .twoPC(let target, let request):
-            h.combine(5); target.fingerprint(into: &h); h.combine(request.description)
+            h.combine(5); target.fingerprint(into: &h); request.fingerprint(into: &h)
+        }
+    }
+}
+
+extension TwoPCRequest {
+    func fingerprint(into h: inout TraceHasher) {
+        switch self {
+        case .createTransaction(let dtid, let participants):
+            h.combine(1); h.combine(dtid); h.combine(participants.count)
+            for p in participants { h.combine(p.keyspace); h.combine(p.shard) }
+        case .prepare(let transactionID, let dtid): h.combine(2); h.combine(transactionID); h.combine(dtid)
+        case .startCommit(let transactionID, let dtid): h.combine(3); h.combine(transactionID); h.combine(dtid)
+        case .setRollback(let dtid, let transactionID): h.combine(4); h.combine(dtid); h.combine(transactionID)
+        case .commitPrepared(let dtid): h.combine(5); h.combine(dtid)
+        case .rollbackPrepared(let dtid, let original): h.combine(6); h.combine(dtid); h.combine(original)
+        case .concludeTransaction(let dtid): h.combine(7); h.combine(dtid)
+        case .readTransaction(let dtid): h.combine(8); h.combine(dtid)
+        case .unresolvedTransactions(let abandonAge): h.combine(9); h.combine(abandonAge)
+        }
+    }
+}
+
+extension TwoPCAnswer {
+    func fingerprint(into h: inout TraceHasher) {
+        switch self {
+        case .done: h.combine(1)
+        case .startCommit(let state): h.combine(2); h.combine(state.rawValue)
+        case .transactions(let records):
+            h.combine(3); h.combine(records.count)
+            for r in records {
+                h.combine(r.dtid); h.combine(r.state.rawValue); h.combine(Int(r.timeCreated)); h.combine(r.participants.count)
+                for p in r.participants { h.combine(p.keyspace); h.combine(p.shard) }
+            }
         }
     }
 }

@@ -83,6 +83,9 @@ public final class MySQLEngine {
         let sql: String
         let columns: [String]?
         let isInsert: Bool
+        /// `sql` prepared on the node's database, once used: finding it in the connection's
+        /// cache would hash the whole text again on every run.
+        var prepared: Statement?
 
         init(statement: SQLStatement, sql: String, columns: [String]?, isInsert: Bool) {
             self.statement = statement
@@ -164,6 +167,8 @@ public final class MySQLEngine {
 
     /// Tokens of the commits waiting for a semi-sync ack, oldest first.
     public var tokensAwaitingAck: [Int] { awaitingAck.map(\.token) }
+    /// Whether a commit waits for a semi-sync ack.
+    public var isAwaitingAck: Bool { !awaitingAck.isEmpty }
 
     // MARK: Running statements
 
@@ -345,10 +350,10 @@ public final class MySQLEngine {
         let translator = StatementTranslator(catalog: storage.catalog, session: session, readOnly: readOnly, serverID: storage.serverID)
         do {
             let translation = try translate(.select(query), session: session)
-            let (sql, names) = (translation.sql, translation.columns)
+            let names = translation.columns
             // A transaction reads its own changes; everyone else reads committed data.
             let db = session.changes.isEmpty ? storage.db : try storage.openOverlay(for: session)
-            let statement = try db.prepare(sql)
+            let statement = try prepared(translation, on: db)
             try bind(bindings, to: statement)
             var rows: [[SQLValue]] = []
             while try statement.step() { rows.append(statement.row().map(SQLValue.init)) }
@@ -471,7 +476,7 @@ public final class MySQLEngine {
         do {
             let db = try storage.openOverlay(for: session)
             do {
-                captured = try runCapturing(translation.sql, bindings: bindings, on: db)
+                captured = try runCapturing(translation, bindings: bindings, on: db)
             } catch {
                 storage.overlayStatementFailed()
                 throw error
@@ -502,7 +507,7 @@ public final class MySQLEngine {
         do {
             try storage.db.begin()
             do {
-                captured = try runCapturing(translation.sql, bindings: bindings, on: storage.db)
+                captured = try runCapturing(translation, bindings: bindings, on: storage.db)
             } catch {
                 try? storage.db.rollback()
                 throw error
@@ -553,7 +558,7 @@ public final class MySQLEngine {
     func writeDirectly(_ translation: Translation, bindings: [SQLValue], session: MySQLSession) -> Outcome {
         let captured: [RowChange]
         do {
-            captured = try runCapturing(translation.sql, bindings: bindings, on: storage.db)
+            captured = try runCapturing(translation, bindings: bindings, on: storage.db)
         } catch {
             return failure(error, session: session)
         }
@@ -566,8 +571,8 @@ public final class MySQLEngine {
     }
 
     /// Runs a translated write and returns the row changes it made.
-    func runCapturing(_ sql: String, bindings: [SQLValue], on db: Connection) throws -> [RowChange] {
-        let prepared = try db.prepare(sql)
+    func runCapturing(_ translation: Translation, bindings: [SQLValue], on db: Connection) throws -> [RowChange] {
+        let prepared = try prepared(translation, on: db)
         storage.beginCapture()
         do {
             try bind(bindings, to: prepared)
@@ -579,6 +584,17 @@ public final class MySQLEngine {
             throw error
         }
         return storage.endCapture()
+    }
+
+    /// The translation's statement prepared on `db` (the node's one connection), reset.
+    func prepared(_ translation: Translation, on db: Connection) throws -> Statement {
+        if let statement = translation.prepared {
+            statement.rewind()
+            return statement
+        }
+        let statement = try db.prepare(translation.sql)
+        translation.prepared = statement
+        return statement
     }
 
     /// The result of a write that made `captured`; notes the AUTO_INCREMENT values it used.

@@ -192,7 +192,7 @@ final class MySQLNode: SimProcess {
             afterCommits(context)
         case .semiSyncTimeout:
             semiSyncTimer = nil
-            guard !engine.tokensAwaitingAck.isEmpty else { return }
+            guard engine.isAwaitingAck else { return }
             semiSyncFellBack = true
             observer?.mark(.mysqlSemiSyncFallback)
             context.trace(state: "semi_sync_fallback")
@@ -270,10 +270,10 @@ final class MySQLNode: SimProcess {
             streams[i].sent = storage.binlog.count
             context.send(.binlogEvents(stream: streams[i].stream, entries: entries), to: streams[i].replica)
         }
-        if let timeout = configuration.semiSyncTimeout, semiSyncTimer == nil, !engine.tokensAwaitingAck.isEmpty,
+        if let timeout = configuration.semiSyncTimeout, semiSyncTimer == nil, engine.isAwaitingAck,
            let gtid = storage.binlog.last?.gtid {
             semiSyncTimer = context.setTimer(after: timeout, .timer(.semiSyncTimeout(gtid: gtid)))
-        } else if engine.tokensAwaitingAck.isEmpty, let timer = semiSyncTimer {
+        } else if !engine.isAwaitingAck, let timer = semiSyncTimer {
             context.cancelTimer(timer)
             semiSyncTimer = nil
         }
