@@ -30,7 +30,7 @@ public final class Simulation<Message: SimMessage> {
     @inlinable public var now: SimTime { clock }
     @usableFromInline @exclusivity(unchecked) var clock: SimTime = .zero
     /// The most events the run may process.
-    public var eventBudget: Int
+    @exclusivity(unchecked) public var eventBudget: Int
     /// Events processed so far (cancelled timers and discarded stale events do not count).
     public var eventsProcessed: Int { handled }
     @usableFromInline @exclusivity(unchecked) var handled = 0
@@ -69,13 +69,13 @@ public final class Simulation<Message: SimMessage> {
     @usableFromInline @exclusivity(unchecked) var handlers: ContiguousArray<Unmanaged<ProcessDispatcher<Message>>?> = []
     /// Each sender's stream for network decisions (latency, loss), apart from its logic stream.
     @usableFromInline @exclusivity(unchecked) var sendRandom: ContiguousArray<RandomStream> = []
-    var idsByName: [String: ProcessID] = [:]
+    @exclusivity(unchecked) var idsByName: [String: ProcessID] = [:]
     @usableFromInline @exclusivity(unchecked) var running = false
     /// Stream messages waiting for partitions to heal.
-    @usableFromInline var held = HeldMessages<Message>()
+    @exclusivity(unchecked) @usableFromInline var held = HeldMessages<Message>()
     /// Per stream link (`from << 32 | to`), messages released after a heal and waiting for their
     /// retransmission, with any sent earlier that arrive meanwhile behind them (TCP's order).
-    @usableFromInline var releasing: [UInt64: [Releasing]] = [:]
+    @exclusivity(unchecked) @usableFromInline var releasing: [UInt64: [Releasing]] = [:]
 
     /// A stream message waiting behind a release.
     @usableFromInline struct Releasing {

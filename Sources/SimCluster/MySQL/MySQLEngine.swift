@@ -29,41 +29,43 @@ public struct MySQLCompletion: Sendable, Equatable {
 /// replica acknowledged them (MySQL's lossless AFTER_SYNC).
 public final class MySQLEngine {
     public let storage: MySQLStorage
-    var sessions: [Int: MySQLSession] = [:]
-    var locks = LockManager()
+    // Unchecked exclusivity: one thread runs a simulation and no access to these properties
+    // overlaps another; the runtime checks cost 7% of a run.
+    @exclusivity(unchecked) var sessions: [Int: MySQLSession] = [:]
+    @exclusivity(unchecked) var locks = LockManager()
     /// MySQL's `super_read_only`: client writes are refused (replication and DBA sessions write).
-    public var readOnly = true
+    @exclusivity(unchecked) public var readOnly = true
     /// `super_read_only`: not even privileged sessions may write. A demotion sets it, so that
     /// nothing the old primary's tablet still has in flight commits there; going read-write
     /// clears it.
-    public var superReadOnly = false
+    @exclusivity(unchecked) public var superReadOnly = false
     /// Commits wait for a replica's acknowledgement before they become visible (set with
     /// `setSemiSync`).
-    public private(set) var semiSyncPrimary = false
+    @exclusivity(unchecked) public private(set) var semiSyncPrimary = false
     /// Set while running set-up scripts: no binlog, no read-only check.
-    var bootstrapping = false
-    var parked: [Parked] = []
-    var awaitingAck: [(gtid: GTID, token: Int, session: Int, result: QueryResult)] = []
+    @exclusivity(unchecked) var bootstrapping = false
+    @exclusivity(unchecked) var parked: [Parked] = []
+    @exclusivity(unchecked) var awaitingAck: [(gtid: GTID, token: Int, session: Int, result: QueryResult)] = []
     /// Parsed statements by text. Texts mostly differ in their literals, so the cache is small
     /// and emptied when full: it serves the texts that repeat (BEGIN, the tablet's own statements
     /// with bindings) without holding every statement of a long run (the 64-shard benchmark's
     /// memory halved when it went from 20,000 to 1,000).
-    var parseCache: [String: SQLStatement] = [:]
+    @exclusivity(unchecked) var parseCache: [String: SQLStatement] = [:]
     /// Statement shapes and their templates (see `StatementShapes`); the storage's, which a
     /// cluster shares among its nodes.
     var shapes: StatementShapes { storage.shapes }
     /// Statements that ran as their shape's template, with their literals bound.
-    public private(set) var templatedStatements = 0
+    @exclusivity(unchecked) public private(set) var templatedStatements = 0
     /// Shapes met: those with a template and those refused one.
     public var shapeCounts: (templates: Int, refused: Int) { shapes.counts }
     /// SQLite forms of statements, by their MySQL text, valid for one catalog version. Statements
     /// that read variables are translated every time (their values change).
-    var translations: [String: Translation] = [:]
-    var translationsVersion = -1
+    @exclusivity(unchecked) var translations: [String: Translation] = [:]
+    @exclusivity(unchecked) var translationsVersion = -1
     /// The statement being performed: its MySQL text (the translation cache's key) and its
     /// cached translation when `execute` found one.
-    var running: (sql: String, translation: Translation?) = ("", nil)
-    var now: SimTime = .zero
+    @exclusivity(unchecked) var running: (sql: String, translation: Translation?) = ("", nil)
+    @exclusivity(unchecked) var now: SimTime = .zero
 
     /// A statement waiting for row locks.
     struct Parked {

@@ -22,7 +22,9 @@ public final class TopoStore: DurableState {
 /// partitioned away or crash; its data survives crashes, its watches do not.
 final class TopoServer: SimProcess {
     let store: TopoStore
-    var watches: [(watcher: ProcessID, prefix: String, until: SimTime)] = []
+    // Unchecked exclusivity: one thread runs a simulation and no access to these properties
+    // overlaps another; the runtime checks cost 7% of a run.
+    @exclusivity(unchecked) var watches: [(watcher: ProcessID, prefix: String, until: SimTime)] = []
 
     init(store: TopoStore) { self.store = store }
 

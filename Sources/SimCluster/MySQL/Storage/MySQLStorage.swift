@@ -17,52 +17,54 @@ public final class MySQLStorage: DurableState {
         return connection
     }
     /// The open SQLite transaction holding one session's uncommitted changes, if any.
-    var overlay: TransactionOverlay?
+    // Unchecked exclusivity: one thread runs a simulation and no access to these properties
+    // overlaps another; the runtime checks cost 7% of a run.
+    @exclusivity(unchecked) var overlay: TransactionOverlay?
     /// How often an overlay was opened (its changes replayed), committed as it stood, and
     /// committed as it stood once a semi-sync ack came.
-    public internal(set) var overlayCounts = (opened: 0, committed: 0, committedAfterAck: 0)
-    public internal(set) var catalog = Catalog()
+    @exclusivity(unchecked) public internal(set) var overlayCounts = (opened: 0, committed: 0, committedAfterAck: 0)
+    @exclusivity(unchecked) public internal(set) var catalog = Catalog()
     /// Every transaction the node committed or replicated, in order.
-    public internal(set) var binlog: [BinlogEntry] = []
+    @exclusivity(unchecked) public internal(set) var binlog: [BinlogEntry] = []
     /// How many binlog entries are applied to the data; those after wait for a semi-sync ack
     /// (crash recovery applies them, as MySQL commits what its binlog holds).
-    public internal(set) var appliedCount = 0
+    @exclusivity(unchecked) public internal(set) var appliedCount = 0
     /// How many binlog entries are synced to disk (a storage fault may lose the rest).
-    public internal(set) var syncedCount = 0
+    @exclusivity(unchecked) public internal(set) var syncedCount = 0
     /// Sync every commit (MySQL's `sync_binlog=1`); otherwise the node syncs periodically.
-    public var syncEveryCommit = true
+    @exclusivity(unchecked) public var syncEveryCommit = true
     /// The GTIDs of the applied binlog entries (their data is visible).
-    public internal(set) var executed = GTIDSet()
+    @exclusivity(unchecked) public internal(set) var executed = GTIDSet()
     /// The GTIDs of every binlog entry, applied or still waiting for a semi-sync ack: what
     /// MySQL reports as `gtid_executed` (a commit joins it when it is written to the binlog,
     /// before the ack), and what replicas and reparents compare.
-    public internal(set) var binlogged = GTIDSet()
+    @exclusivity(unchecked) public internal(set) var binlogged = GTIDSet()
     /// Entries received from the replication source and not yet applied.
-    public internal(set) var relayLog: [BinlogEntry] = []
+    @exclusivity(unchecked) public internal(set) var relayLog: [BinlogEntry] = []
     /// Every GTID received from the source (applied or not).
-    public internal(set) var retrieved = GTIDSet()
-    var autoIncrement: [String: Int64] = [:]
+    @exclusivity(unchecked) public internal(set) var retrieved = GTIDSet()
+    @exclusivity(unchecked) var autoIncrement: [String: Int64] = [:]
     /// The next rowid of each table without an integer primary key (the node allocates them, so
     /// that concurrent transactions never pick the same one).
-    var nextRowID: [String: Int64] = [:]
+    @exclusivity(unchecked) var nextRowID: [String: Int64] = [:]
     /// The first AUTO_INCREMENT value the running statement generated.
-    var firstGeneratedID: Int64?
-    var nextSequence: Int64 = 1
+    @exclusivity(unchecked) var firstGeneratedID: Int64?
+    @exclusivity(unchecked) var nextSequence: Int64 = 1
     /// The process name of the node this one replicates from, if any.
-    public internal(set) var replicationSource: String?
+    @exclusivity(unchecked) public internal(set) var replicationSource: String?
     /// The last replication stream id this node opened, kept over restarts: a source may still
     /// stream to an id an earlier incarnation opened, and a new one must not take it for its own.
-    var lastReplicationStream = 0
+    @exclusivity(unchecked) var lastReplicationStream = 0
     /// Transactions a storage fault destroyed, for reports.
-    public internal(set) var lost: [GTID] = []
-    var replayer = RowReplayer()
+    @exclusivity(unchecked) public internal(set) var lost: [GTID] = []
+    @exclusivity(unchecked) var replayer = RowReplayer()
     /// The statement shapes this node's engines use (a cluster gives all its nodes one).
-    public var shapes = StatementShapes()
+    @exclusivity(unchecked) public var shapes = StatementShapes()
     /// What MySQL functions read while a statement runs (set by the engine running it).
     let functions = MySQLFunctionContext(random: RandomStream(rootSeed: 0, label: "rand"))
     /// Row changes the pre-update hook reports while non-nil (the engine collects a statement's;
     /// see `beginCapture`).
-    private(set) var capture: [RowChange]?
+    @exclusivity(unchecked) private(set) var capture: [RowChange]?
 
     public init(serverID: UInt32) throws {
         self.serverID = serverID
