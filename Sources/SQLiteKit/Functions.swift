@@ -16,15 +16,23 @@ extension Connection {
 
     /// Registers the collation `name`: `compare` orders two UTF-8 texts (<0, 0, >0).
     public func createCollation(_ name: String, _ compare: @escaping (String, String) -> Int) throws {
+        try createCollation(name, bytes: { a, b in
+            compare(String(decoding: a, as: UTF8.self), String(decoding: b, as: UTF8.self))
+        })
+    }
+
+    /// Registers a collation that compares the UTF-8 bytes in place (index searches call it
+    /// for every key they pass, so making strings of them first is measurable).
+    public func createCollation(_ name: String, bytes compare: @escaping (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Int) throws {
         let box = CollationBox(compare)
         retain(box)
         let code = sqlite3_create_collation_v2(
             handle, name, SQLITE_UTF8, Unmanaged.passUnretained(box).toOpaque(),
             { context, leftCount, left, rightCount, right in
                 let box = Unmanaged<CollationBox>.fromOpaque(context!).takeUnretainedValue()
-                let a = String(decoding: UnsafeRawBufferPointer(start: left, count: Int(leftCount)), as: UTF8.self)
-                let b = String(decoding: UnsafeRawBufferPointer(start: right, count: Int(rightCount)), as: UTF8.self)
-                let order = box.compare(a, b)
+                let order = box.compare(
+                    UnsafeRawBufferPointer(start: left, count: Int(leftCount)),
+                    UnsafeRawBufferPointer(start: right, count: Int(rightCount)))
                 return order < 0 ? -1 : (order > 0 ? 1 : 0)
             }, nil)
         guard code == SQLITE_OK else { throw SQLiteError.last(handle, code: code) }
@@ -32,8 +40,8 @@ extension Connection {
 }
 
 final class CollationBox {
-    let compare: (String, String) -> Int
-    init(_ compare: @escaping (String, String) -> Int) { self.compare = compare }
+    let compare: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Int
+    init(_ compare: @escaping (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Int) { self.compare = compare }
 }
 
 func setResult(_ value: SQLiteValue, _ context: OpaquePointer?) {

@@ -62,6 +62,25 @@ public final class Statement {
         for (offset, value) in values.enumerated() { try bind(value, at: Int32(offset + 1)) }
     }
 
+    /// Binds `values` but the one at `skipped` to consecutive parameters from `index`; returns
+    /// the index after the last one bound.
+    @discardableResult
+    public func bind(_ values: [SQLiteValue], from index: Int32, skipping skipped: Int? = nil) throws -> Int32 {
+        var next = index
+        for i in values.indices where i != skipped {
+            try bind(values[i], at: next)
+            next += 1
+        }
+        return next
+    }
+
+    /// Runs the statement (bound beforehand) to its end, then resets it for another run; the
+    /// caller binds every parameter again before that run.
+    public func run() throws {
+        defer { sqlite3_reset(handle) }
+        while try step() {}
+    }
+
     // MARK: Stepping
 
     /// Runs the statement to its next row; false when it is done.

@@ -31,9 +31,10 @@ public struct TraceRecord<Message: SimMessage> {
         let flags: UInt64 = (message == nil ? 0 : 1 << 62) | (hasNote ? 1 << 63 : 0)
         hasher.combine(UInt64(kind.rawValue) | process.traceCode << 8 | peer.traceCode << 36 | flags)
         hasher.combine(UInt64(bitPattern: time.nanoseconds))
-        if let message {
+        if message != nil {
             hasher.combine(UInt64(bitPattern: sentAt.nanoseconds))
-            message.fingerprint(into: &hasher)
+            // Optional chaining reads the message in place (`if let` would copy it).
+            message?.fingerprint(into: &hasher)
         }
     }
 

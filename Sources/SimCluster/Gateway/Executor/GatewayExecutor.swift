@@ -189,10 +189,20 @@ public final class GatewayExecutor {
         }
     }
 
+    /// The first letters of the statements `sessionStatement` parses.
+    static let sessionHeads: [[UInt8]] = ["USE", "SET", "SHOW", "BEGIN", "START", "COMMI", "ROLLB"].map { Array($0.utf8) }
+
     /// The statement when it only changes the session (USE, SET) or reads the gateway (SHOW).
     static func sessionStatement(_ sql: String) throws(MySQLError) -> SQLStatement? {
-        let head = sql.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "(" }.prefix(5).uppercased()
-        guard ["USE", "SET", "SHOW", "BEGIN", "START", "COMMI", "ROLLB"].contains(where: head.hasPrefix) else { return nil }
+        // Transaction control is most of them: known without a parse.
+        switch sql {
+        case "BEGIN": return .begin
+        case "COMMIT": return .commit
+        case "ROLLBACK": return .rollback
+        default: break
+        }
+        let head = sql.uppercasedHead(5)
+        guard Self.sessionHeads.contains(where: { head.starts(with: $0) }) else { return nil }
         do {
             let statement = try SQLParser.parse(sql)
             switch statement {

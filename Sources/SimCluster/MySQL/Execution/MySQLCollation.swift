@@ -14,15 +14,21 @@ enum MySQLCollation {
         return kx == ky ? 0 : (kx.lexicographicallyPrecedes(ky) ? -1 : 1)
     }
 
-    static func compareASCII(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    /// `compare` on UTF-8 bytes: ASCII text is compared in place.
+    static func compare(bytes a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        if a.allSatisfy({ $0 < 0x80 }) && b.allSatisfy({ $0 < 0x80 }) { return compareASCII(a, b) }
+        return compare(String(decoding: a, as: UTF8.self), String(decoding: b, as: UTF8.self))
+    }
+
+    static func compareASCII<C: RandomAccessCollection<UInt8>>(_ a: C, _ b: C) -> Int where C.Index == Int {
         var n = a.count
         var m = b.count
-        while n > 0 && a[n - 1] == 0x20 { n -= 1 }
-        while m > 0 && b[m - 1] == 0x20 { m -= 1 }
+        while n > 0 && a[a.startIndex + n - 1] == 0x20 { n -= 1 }
+        while m > 0 && b[b.startIndex + m - 1] == 0x20 { m -= 1 }
         var i = 0
         while i < n && i < m {
-            let p = upper(a[i])
-            let q = upper(b[i])
+            let p = upper(a[a.startIndex + i])
+            let q = upper(b[b.startIndex + i])
             if p != q { return p < q ? -1 : 1 }
             i += 1
         }

@@ -23,7 +23,7 @@ enum MySQLFunctions {
     typealias Args = [SQLiteValue]
 
     static func register(on db: Connection, context: MySQLFunctionContext) throws {
-        try db.createCollation(SQLiteHelpers.collation) { MySQLCollation.compare($0, $1) }
+        try db.createCollation(SQLiteHelpers.collation, bytes: { MySQLCollation.compare(bytes: $0, $1) })
 
         // Arithmetic and logic the SQLite dialect delegates.
         try db.createFunction(SQLiteHelpers.integerDivide, argumentCount: 2) { a in try integerDivide(a[0], a[1]) }

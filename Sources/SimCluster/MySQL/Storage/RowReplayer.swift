@@ -50,23 +50,25 @@ struct RowReplayer {
         let s = try prepared(change.table, on: db, catalog: catalog)
         switch change.kind {
         case .insert:
-            var values = change.new
-            if s.aliasColumn == nil { values.insert(.integer(change.newRowID), at: 0) }
-            try s.insert.execute(values)
+            var next: Int32 = 1
+            if s.aliasColumn == nil { try s.insert.bind(change.newRowID, at: 1); next = 2 }
+            try s.insert.bind(change.new, from: next)
+            try s.insert.run()
         case .delete:
-            try s.delete.execute([.integer(change.oldRowID)])
+            try s.delete.bind(change.oldRowID, at: 1)
+            try s.delete.run()
         case .update where change.newRowID == change.oldRowID && s.update !== s.move:
             // The rowid stays: every other column takes its new value (the full after image,
             // as MySQL's row-based replication writes it).
-            var values = change.new
-            if let alias = s.aliasColumn { values.remove(at: alias) }
-            values.append(.integer(change.oldRowID))
-            try s.update.execute(values)
+            let next = try s.update.bind(change.new, from: 1, skipping: s.aliasColumn)
+            try s.update.bind(change.oldRowID, at: next)
+            try s.update.run()
         case .update:
-            var values = change.new
-            if s.aliasColumn == nil { values.insert(.integer(change.newRowID), at: 0) }
-            values.append(.integer(change.oldRowID))
-            try s.move.execute(values)
+            var next: Int32 = 1
+            if s.aliasColumn == nil { try s.move.bind(change.newRowID, at: 1); next = 2 }
+            next = try s.move.bind(change.new, from: next)
+            try s.move.bind(change.oldRowID, at: next)
+            try s.move.run()
         }
     }
 
