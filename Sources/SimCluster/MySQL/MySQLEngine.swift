@@ -442,29 +442,31 @@ public final class MySQLEngine {
         case .delete(let delete): (name, condition) = (delete.table.name, delete.whereClause)
         default: return []
         }
-        guard let schema = storage.catalog.table(name) else { return [] }
-        let gaps = [(key: LockKey(table: schema.name, target: .gaps), mode: LockMode.exclusive)]
+        guard let profile = storage.catalog.writeProfile(name) else { return [] }
+        let table = profile.table
+        let gaps = [(key: LockKey(table: table, target: .gaps), mode: LockMode.exclusive)]
         guard let condition else { return gaps }
-        if let rowID = schema.rowIDColumn {
-            let keys = AbsentKeyLocks.keys(condition, primaryKey: schema.columns[rowID].name.lowercased(), bindings: bindings)
-            if !keys.isEmpty { return keys.map { (LockKey(table: schema.name, target: .row($0)), .exclusive) } }
+        if let rowID = profile.rowIDColumn {
+            let keys = AbsentKeyLocks.keys(condition, primaryKey: profile.lowercasedColumns[rowID], bindings: bindings)
+            if !keys.isEmpty { return keys.map { (LockKey(table: table, target: .row($0)), .exclusive) } }
         }
+        guard !profile.lockedKeys.isEmpty else { return gaps }
         let equal = AbsentKeyLocks.equalities(condition, bindings: bindings)
         var whole: [(key: LockKey, mode: LockMode)] = []
         var prefixes: [(key: LockKey, mode: LockMode)] = []
-        for key in storage.catalog.writeProfile(schema.name)?.lockedKeys ?? [] {
-            var row = [SQLiteValue](repeating: .null, count: schema.columns.count)
+        for key in profile.lockedKeys {
+            var row = [SQLiteValue](repeating: .null, count: profile.lowercasedColumns.count)
             var given = 0
             for c in key.columns {
-                guard let value = equal[schema.columns[c].name.lowercased()] else { break }
+                guard let value = equal[profile.lowercasedColumns[c]] else { break }
                 // Stored as the column's affinity stores it ('5' in an integer column is 5).
-                if schema.columns[c].type.family == .integer, case .text(let t) = value, let n = Int64(t) { row[c] = .integer(n) } else { row[c] = value.sqlite }
+                if profile.integerColumns[c], case .text(let t) = value, let n = Int64(t) { row[c] = .integer(n) } else { row[c] = value.sqlite }
                 given += 1
             }
             if given == key.columns.count, let value = uniqueValue(row, key: key) {
-                whole.append((LockKey(table: schema.name, target: .uniqueValue(key: key.name, value: value)), .exclusive))
+                whole.append((LockKey(table: table, target: .uniqueValue(key: key.name, value: value)), .exclusive))
             } else if given > 0, let value = uniqueValue(row, key: key, prefix: given) {
-                prefixes.append((LockKey(table: schema.name, target: .keyPrefix(key: key.name, value: value)), .exclusive))
+                prefixes.append((LockKey(table: table, target: .keyPrefix(key: key.name, value: value)), .exclusive))
             }
         }
         return !whole.isEmpty ? whole : !prefixes.isEmpty ? prefixes : gaps
