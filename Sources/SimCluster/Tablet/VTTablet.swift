@@ -131,14 +131,12 @@ final class VTTablet: SimProcess {
 
     /// The name of this tablet's MySQL process.
     let mysqld: String
-    /// Its process id, once looked up (ids never change during a run).
-    @exclusivity(unchecked) private var mysqldID: ProcessID?
+    /// Finds it by name once.
+    @exclusivity(unchecked) private var mysqldLookup = ProcessLookup()
 
     /// This tablet's MySQL process.
     func mysqldNode(_ context: ProcessContext<ClusterMessage>) -> ProcessID? {
-        if let mysqldID { return mysqldID }
-        mysqldID = context.process(named: mysqld)
-        return mysqldID
+        mysqldLookup.id(of: mysqld, in: context)
     }
 
     func start(_ context: ProcessContext<ClusterMessage>) {

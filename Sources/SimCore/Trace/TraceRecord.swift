@@ -31,10 +31,9 @@ public struct TraceRecord<Message: SimMessage> {
         let flags: UInt64 = (message == nil ? 0 : 1 << 62) | (hasNote ? 1 << 63 : 0)
         hasher.combine(UInt64(kind.rawValue) | process.traceCode << 8 | peer.traceCode << 36 | flags)
         hasher.combine(UInt64(bitPattern: time.nanoseconds))
-        if message != nil {
+        if let message {
             hasher.combine(UInt64(bitPattern: sentAt.nanoseconds))
-            // Optional chaining reads the message in place (`if let` would copy it).
-            message?.fingerprint(into: &hasher)
+            message.fingerprint(into: &hasher)
         }
     }
 

@@ -71,13 +71,11 @@ final class TransactionClient: SimProcess {
         }
     }
 
-    /// The gateway's process id, once looked up (ids never change during a run).
-    @exclusivity(unchecked) var gatewayID: ProcessID?
+    /// Finds the gateway by name once.
+    @exclusivity(unchecked) var gatewayLookup = ProcessLookup()
 
     func gatewayNode(_ context: ProcessContext<ClusterMessage>) -> ProcessID? {
-        if let gatewayID { return gatewayID }
-        gatewayID = context.process(named: settings.gateway)
-        return gatewayID
+        gatewayLookup.id(of: settings.gateway, in: context)
     }
 
     func send(_ sql: String, _ step: Step, _ context: ProcessContext<ClusterMessage>) {

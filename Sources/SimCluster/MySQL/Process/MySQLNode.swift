@@ -51,8 +51,8 @@ final class MySQLNode: SimProcess {
     @exclusivity(unchecked) var lastHeard = SimTime.zero
     @exclusivity(unchecked) var lastConnectAttempt = SimTime.zero
     @exclusivity(unchecked) var replicationError: String?
-    /// The last replication source looked up, with its process id.
-    @exclusivity(unchecked) var sourceID: (name: String, id: ProcessID)?
+    /// Finds the replication source by name once per source.
+    @exclusivity(unchecked) var sourceLookup = ProcessLookup()
     @exclusivity(unchecked) var lastSourceCommit = SimTime.zero
     @exclusivity(unchecked) var applyScheduled = false
     @exclusivity(unchecked) var positionWaits: [(request: Int, client: ProcessID, set: GTIDSet, timer: TimerHandle)] = []
@@ -287,10 +287,7 @@ final class MySQLNode: SimProcess {
     /// The replication source's process id (looked up once per source name).
     func sourceNode(_ context: ProcessContext<ClusterMessage>) -> ProcessID? {
         guard let source = storage.replicationSource else { return nil }
-        if let cached = sourceID, cached.name == source { return cached.id }
-        guard let id = context.process(named: source) else { return nil }
-        sourceID = (source, id)
-        return id
+        return sourceLookup.id(of: source, in: context)
     }
 
     func connect(_ context: ProcessContext<ClusterMessage>) {
