@@ -370,6 +370,83 @@ import Testing
         #expect(try insert.first?.result.get().insertID == 4)
     }
 
+    @Test func pointReadsAndInsertsOfOtherRowsRunBesideHeldCommits() throws {
+        let h = try EngineHarness(schema: schema)
+        _ = h.engine.setSemiSync(true, now: .zero)
+        #expect(h.run("UPDATE acct SET bal = 7 WHERE id = 2", session: 1) == nil)
+        // Other rows, by key: read beside the held commit, which stays open.
+        #expect(try h.rows("SELECT bal FROM acct WHERE id = 1", session: 2) == [[.integer(100)]])
+        #expect(try h.rows("SELECT id, bal FROM acct WHERE id IN (1, 3) ORDER BY id", session: 2) == [[.integer(1), .integer(100)], [.integer(3), .integer(100)]])
+        // An insert of a new key commits beside it, held after it; one of a taken key fails there.
+        #expect(h.run("INSERT INTO acct VALUES (4, 40), (5, 50)", session: 3) == nil)
+        #expect(h.error("INSERT INTO acct VALUES (1, 10)", session: 4)?.code == 1062)
+        #expect(h.storage.overlayCounts.readBeside == 2 && h.storage.overlayCounts.heldBeside == 1)
+        // Readers do not see the inserted rows before the ack, nor the update.
+        #expect(try h.rows("SELECT bal FROM acct WHERE id = 1", session: 2) == [[.integer(100)]])
+        // The first ack makes the update visible without ending the transaction; a read of its
+        // row runs beside the insert still waiting.
+        #expect(h.engine.acknowledge(upTo: GTID(server: 101, sequence: 1), now: .zero).count == 1)
+        #expect(try h.rows("SELECT bal FROM acct WHERE id = 2", session: 2) == [[.integer(7)]])
+        #expect(h.storage.overlayCounts.readBeside == 4 && h.storage.overlayCounts.committedAfterAck == 0)
+        // The second commits both as they stand: nothing is replayed.
+        #expect(h.engine.acknowledge(upTo: GTID(server: 101, sequence: 2), now: .zero).count == 1)
+        #expect(h.storage.overlayCounts.committedAfterAck == 1)
+        #expect(try h.rows("SELECT id, bal FROM acct ORDER BY id", session: 2).map { $0[1] } == [.integer(100), .integer(7), .integer(100), .integer(40), .integer(50)])
+        #expect(h.storage.executed.description == "101:1-2")
+
+        // Anything else rolls the held commits back; the acknowledged ones are replayed at once,
+        // the waiting ones at their acks.
+        #expect(h.run("UPDATE acct SET bal = 8 WHERE id = 2", session: 1) == nil)
+        #expect(h.run("INSERT INTO acct VALUES (6, 60)", session: 3) == nil)
+        #expect(h.engine.acknowledge(upTo: GTID(server: 101, sequence: 3), now: .zero).count == 1)
+        let reads = [
+            "SELECT bal FROM acct WHERE id = 6",
+            "SELECT COUNT(*) FROM acct WHERE bal > 0",
+            "SELECT bal FROM acct WHERE id = '1'",
+            "SELECT bal FROM acct WHERE id = 1 AND bal < (SELECT MAX(bal) + 1 FROM acct)",
+        ]
+        #expect(try h.rows(reads[0], session: 2) == [])
+        #expect(try h.rows("SELECT bal FROM acct WHERE id = 2", session: 2) == [[.integer(8)]])
+        #expect(h.engine.acknowledge(upTo: GTID(server: 101, sequence: 4), now: .zero).count == 1)
+        #expect(h.storage.overlayCounts.committedAfterAck == 1)
+        #expect(try h.rows(reads[0], session: 2) == [[.integer(60)]])
+        var sequence: Int64 = 4
+        for read in reads.dropFirst() {
+            sequence += 1
+            #expect(h.run("UPDATE acct SET bal = bal + 1 WHERE id = 3", session: 1) == nil)
+            _ = try h.rows(read, session: 2)
+            #expect(h.engine.acknowledge(upTo: GTID(server: 101, sequence: sequence), now: .zero).count == 1)
+            #expect(h.storage.overlayCounts.committedAfterAck == 1, "\(read)")
+        }
+        // Inserts that cannot run beside: no key given (AUTO_INCREMENT), a key the held commit
+        // changed, a table with another unique key.
+        for insert in ["INSERT INTO acct (bal) VALUES (1)", "INSERT INTO acct VALUES (3, 1)", "INSERT INTO u (id, email) VALUES (9, 'z')"] {
+            #expect(h.run("UPDATE acct SET bal = bal + 1 WHERE id = 3", session: 1) == nil)
+            _ = h.run(insert, session: 3)
+            _ = h.engine.completeAllAwaiting(now: .zero)
+            #expect(h.storage.overlayCounts.heldBeside == 2, "\(insert)")
+        }
+        #expect(try h.rows("SELECT bal FROM acct WHERE id = 3", session: 2) == [[.integer(106)]])
+    }
+
+    @Test func aCrashWithAcknowledgedCommitsStillOpenKeepsThem() throws {
+        let h = try EngineHarness(schema: schema)
+        _ = h.engine.setSemiSync(true, now: .zero)
+        #expect(h.run("INSERT INTO acct VALUES (4, 40)", session: 1) == nil)
+        #expect(h.run("INSERT INTO acct VALUES (5, 50)", session: 2) == nil)
+        #expect(h.storage.overlayCounts.heldBeside == 1)
+        #expect(h.engine.acknowledge(upTo: GTID(server: 101, sequence: 1), now: .zero).count == 1)
+        // The first is applied but not yet committed in SQLite; the crash must not lose it.
+        h.storage.processCrashed(losingUnsynced: 0)
+        #expect(h.storage.executed.description == "101:1")
+        let restarted = try MySQLEngine(storage: h.storage, random: RandomStream(rootSeed: 3, label: "r"))
+        restarted.readOnly = false
+        restarted.openSession(1)
+        let rows = restarted.execute("SELECT id FROM acct WHERE id > 3 ORDER BY id", bindings: [], session: 1, token: 1, now: .zero)
+        #expect(try rows.first?.result.get().rows == [[.integer(4)], [.integer(5)]])
+        #expect(h.storage.executed.description == "101:1-2")
+    }
+
     @Test func aReconnectingSemiSyncReplicaAcknowledgesWhatItAlreadyHas() throws {
         let h = try EngineHarness(schema: schema)
         _ = h.engine.setSemiSync(true, now: .zero)

@@ -88,12 +88,22 @@ public final class MySQLEngine {
         /// `sql` prepared on the node's database, once used: finding it in the connection's
         /// cache would hash the whole text again on every run.
         var prepared: Statement?
+        /// The statement as a point access (see `PointAccess`), worked out on first use; the
+        /// translation is dropped when the catalog changes, and this with it.
+        private var pointAccessAnalysis: PointAccess??
 
         init(statement: SQLStatement, sql: String, columns: [String]?, isInsert: Bool) {
             self.statement = statement
             self.sql = sql
             self.columns = columns
             self.isInsert = isInsert
+        }
+
+        func pointAccess(_ catalog: Catalog) -> PointAccess? {
+            if let analysis = pointAccessAnalysis { return analysis }
+            let analysis = PointAccess(statement, catalog: catalog)
+            pointAccessAnalysis = .some(analysis)
+            return analysis
         }
     }
 
@@ -353,8 +363,18 @@ public final class MySQLEngine {
         do {
             let translation = try translate(.select(query), session: session)
             let names = translation.columns
-            // A transaction reads its own changes; everyone else reads committed data.
-            let db = session.changes.isEmpty ? storage.db : try storage.openOverlay(for: session)
+            // A transaction reads its own changes; everyone else reads committed data, beside
+            // commits held for their acks when those changed none of the rows read.
+            let db: Connection
+            if !session.changes.isEmpty {
+                db = try storage.openOverlay(for: session)
+            } else if storage.overlay?.held != nil, let access = translation.pointAccess(storage.catalog),
+                      let rowIDs = access.rowIDs(bindings), storage.heldCommitsLeave(access.table, rowIDs: rowIDs) {
+                db = storage.connection
+                storage.overlayCounts.readBeside += 1
+            } else {
+                db = storage.db
+            }
             let statement = try prepared(translation, on: db)
             try bind(bindings, to: statement)
             var rows: [[SQLValue]] = []
@@ -507,13 +527,23 @@ public final class MySQLEngine {
     /// commits at once (on a semi-sync primary, once a replica acknowledges).
     func writeAutocommit(_ translation: Translation, bindings: [SQLValue], searched: [(key: LockKey, mode: LockMode)],
                          session: MySQLSession, token: Int) -> Outcome {
+        // On a semi-sync primary, an insert of rows no held commit touched runs beside those
+        // commits instead of rolling them back (see `TransactionOverlay`).
+        var beside = false
+        if semiSyncPrimary && !bootstrapping && storage.overlay?.held != nil, let access = translation.pointAccess(storage.catalog),
+           let rowIDs = access.rowIDs(bindings), storage.canHoldBeside(access.table, rowIDs: rowIDs) {
+            beside = true
+        }
+        func undo() {
+            if beside { storage.undoBesideHeld() } else { try? storage.db.rollback() }
+        }
         let captured: [RowChange]
         do {
-            try storage.db.begin()
+            if beside { try storage.beginBesideHeld() } else { try storage.db.begin() }
             do {
-                captured = try runCapturing(translation, bindings: bindings, on: storage.db)
+                captured = try runCapturing(translation, bindings: bindings, on: storage.connection)
             } catch {
-                try? storage.db.rollback()
+                undo()
                 throw error
             }
         } catch {
@@ -521,7 +551,7 @@ public final class MySQLEngine {
         }
         let blockers = locks.acquire(searched + lockKeys(captured), for: session.id)
         guard blockers.isEmpty else {
-            try? storage.db.rollback()
+            undo()
             return .blocked(blockers)
         }
         let result = result(of: captured, session: session, isInsert: translation.isInsert)
@@ -530,14 +560,23 @@ public final class MySQLEngine {
             return .done(.success(result))
         }
         guard !captured.isEmpty else {
-            try? storage.db.rollback()
+            undo()
             locks.release(session.id)
             return .done(.success(result))
+        }
+        if beside {
+            do {
+                try storage.keepBesideHeld()
+            } catch {
+                undo()
+                locks.release(session.id)
+                return .done(.failure(.unknown("commit failed: \(error)")))
+            }
         }
         let entry = BinlogEntry(gtid: storage.takeGTID(), committedAt: now, event: .rows(captured))
         if semiSyncPrimary {
             // Invisible until the ack; the transaction stays open in case nothing else runs first.
-            storage.holdForAck(entry.gtid, session: session, count: captured.count)
+            storage.holdForAck(session: session, count: captured.count)
             storage.append(entry, applied: false)
             var waiting = result
             waiting.gtid = entry.gtid
@@ -699,7 +738,7 @@ public final class MySQLEngine {
             return .done(.success(QueryResult(gtid: entry.gtid)))
         }
         if semiSyncPrimary, storage.overlay?.holds(session) == true {
-            storage.holdForAck(entry.gtid, session: session, count: session.changes.count)
+            storage.holdForAck(session: session, count: session.changes.count)
         }
         session.resetTransaction()
         storage.append(entry, applied: false)

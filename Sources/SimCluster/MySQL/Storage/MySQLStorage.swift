@@ -20,9 +20,9 @@ public final class MySQLStorage: DurableState {
     // Unchecked exclusivity: one thread runs a simulation and no access to these properties
     // overlaps another; the runtime checks cost 7% of a run.
     @exclusivity(unchecked) var overlay: TransactionOverlay?
-    /// How often an overlay was opened (its changes replayed), committed as it stood, and
-    /// committed as it stood once a semi-sync ack came.
-    @exclusivity(unchecked) public internal(set) var overlayCounts = (opened: 0, committed: 0, committedAfterAck: 0)
+    /// How often an overlay was opened (its changes replayed), committed as it stood, committed
+    /// as it stood once semi-sync acks came, read beside held commits, and held beside them.
+    @exclusivity(unchecked) public internal(set) var overlayCounts = (opened: 0, committed: 0, committedAfterAck: 0, readBeside: 0, heldBeside: 0)
     @exclusivity(unchecked) public internal(set) var catalog = Catalog()
     /// Every transaction the node committed or replicated, in order.
     @exclusivity(unchecked) public internal(set) var binlog: [BinlogEntry] = []
@@ -161,11 +161,11 @@ public final class MySQLStorage: DurableState {
         while appliedCount < binlog.count { try applyNext() }
     }
 
-    /// Applies the first binlog entry not yet in the data: commits the held transaction if it
-    /// holds exactly that entry (see `holdForAck`), replays the entry's changes otherwise.
+    /// Applies the first binlog entry not yet applied: the open transaction already has it if it
+    /// was held there (see `holdForAck`); otherwise its changes are replayed.
     func applyNext() throws {
         let entry = binlog[appliedCount]
-        if commitHeld(entry) {
+        if applyHeld(entry) {
             if case .rows(let changes) = entry.event {
                 for change in changes where change.kind != .delete { noteAutoIncrement(change) }
             }

@@ -9,9 +9,14 @@ import SQLiteKit
 /// (`MySQLStorage.db`), which gives exactly the replay-per-statement behaviour.
 ///
 /// A semi-sync primary's commit waits for a replica's ack before its data becomes visible. Its
-/// transaction stays open meanwhile, marked with the commit's GTID: if the database is not used
-/// until the ack, applying that binlog entry commits it as it stands instead of rolling it back
-/// and replaying its changes.
+/// transaction stays open meanwhile, marked as holding the commit's binlog entry: if the database
+/// is not used until the ack, applying that entry commits it as it stands instead of rolling it
+/// back and replaying its changes. Statements that touch only rows the held commits did not
+/// change (see `PointAccess`) run beside them, over the open transaction: a point read reads
+/// there, and an autocommit insert of such rows commits there, its entry held after the others.
+/// An ack then applies its entries without touching SQLite (readers see them over the open
+/// transaction), and once every held entry is acknowledged SQLite commits them all at once. Any
+/// other use of the database rolls the transaction back and replays the acknowledged entries.
 struct TransactionOverlay {
     /// The session whose changes the open transaction holds (kept alive, so identity is exact).
     let session: MySQLSession
@@ -19,12 +24,21 @@ struct TransactionOverlay {
     let transaction: Int
     /// How many of its changes are applied.
     var count: Int
-    /// The binlog entry whose changes (and no others) the open transaction holds while that
-    /// commit waits for a semi-sync ack.
-    var awaitingAck: GTID?
+    /// The binlog entries (by index, in order) whose changes, and no others, the open transaction
+    /// holds over the data while their commits wait for semi-sync acks.
+    var held: Range<Int>?
+    /// How many of the held entries, from the first, were acknowledged: they are applied (the
+    /// first follows the last applied entry), though SQLite has not committed them yet.
+    var acknowledged = 0
 
     func holds(_ session: MySQLSession) -> Bool {
-        awaitingAck == nil && self.session === session && transaction == session.transaction && count == session.changes.count
+        held == nil && self.session === session && transaction == session.transaction && count == session.changes.count
+    }
+
+    /// The held entries still waiting for their acks: other sessions must not see them.
+    var waiting: Range<Int> {
+        guard let held else { return 0..<0 }
+        return held.lowerBound + acknowledged ..< held.upperBound
     }
 }
 
@@ -74,18 +88,85 @@ extension MySQLStorage {
         return true
     }
 
-    /// Keeps the open transaction, which holds exactly the changes of `gtid`'s binlog entry, until
-    /// that entry is applied (see the type's note); `session` ran it, `count` changes.
-    func holdForAck(_ gtid: GTID, session: MySQLSession, count: Int) {
+    /// Keeps the open transaction until the binlog entry about to be appended is applied (see
+    /// the type's note): it holds exactly that entry's changes, `count` of them, which `session`
+    /// made, over any held entries before it.
+    func holdForAck(session: MySQLSession, count: Int) {
         precondition(!connection.isAutocommit, "no open transaction to hold")
-        overlay = TransactionOverlay(session: session, transaction: session.transaction, count: count, awaitingAck: gtid)
+        let index = binlog.count
+        if let held = overlay?.held {
+            precondition(held.upperBound == index, "held commits out of binlog order")
+            overlay?.held = held.lowerBound ..< index + 1
+        } else {
+            overlay = TransactionOverlay(session: session, transaction: session.transaction, count: count, held: index ..< index + 1)
+        }
     }
 
-    /// Commits the open transaction if it holds exactly `entry`'s changes (see `holdForAck`);
-    /// false if it does not (the caller replays them).
-    func commitHeld(_ entry: BinlogEntry) -> Bool {
-        guard let overlay, overlay.awaitingAck == entry.gtid, commitOpenTransaction() else { return false }
-        overlayCounts.committedAfterAck += 1
+    /// Whether commits are held open and none still waiting for its ack changed a row of `table`
+    /// with one of these row ids: a `PointAccess` to those rows then runs beside them, over the
+    /// open transaction, and sees what it would see in committed data.
+    func heldCommitsLeave(_ table: String, rowIDs: [Int64]) -> Bool {
+        guard let open = overlay, open.held != nil else { return false }
+        for index in open.waiting {
+            guard case .rows(let changes) = binlog[index].event else { return false }
+            for change in changes where change.table == table {
+                if change.kind != .insert && rowIDs.contains(change.oldRowID) { return false }
+                if change.kind != .delete && rowIDs.contains(change.newRowID) { return false }
+            }
+        }
+        return true
+    }
+
+    /// Whether a statement can commit beside the held commits, its entry held after theirs:
+    /// it touches none of their waiting rows (see `heldCommitsLeave`), and its entry is next.
+    func canHoldBeside(_ table: String, rowIDs: [Int64]) -> Bool {
+        guard let held = overlay?.held, held.upperBound == binlog.count else { return false }
+        return heldCommitsLeave(table, rowIDs: rowIDs)
+    }
+
+    /// Starts a statement beside the held commits (see `canHoldBeside`).
+    func beginBesideHeld() throws {
+        try connection.savepoint(Self.besideHeld)
+    }
+
+    /// Keeps the statement started beside the held commits (its entry is held next).
+    func keepBesideHeld() throws {
+        try connection.release(Self.besideHeld)
+        overlayCounts.heldBeside += 1
+    }
+
+    /// Undoes the statement started beside the held commits (it failed, changed nothing, or
+    /// must wait for locks); if SQLite ended the whole transaction instead, settles.
+    func undoBesideHeld() {
+        guard !connection.isAutocommit else { return settle() }
+        do {
+            try connection.rollback(to: Self.besideHeld)
+            try connection.release(Self.besideHeld)
+        } catch {
+            settle()
+        }
+    }
+
+    static let besideHeld = "beside_held"
+
+    /// Applies the first binlog entry not yet applied if the open transaction holds it (see
+    /// `holdForAck`): it becomes visible without SQLite doing anything, and once every held entry
+    /// is so, SQLite commits them as they stand. False if the transaction does not hold it.
+    func applyHeld(_ entry: BinlogEntry) -> Bool {
+        guard var open = overlay, let held = open.held, held.lowerBound + open.acknowledged == appliedCount,
+              appliedCount < held.upperBound, binlog[appliedCount].gtid == entry.gtid else { return false }
+        open.acknowledged += 1
+        overlay = open
+        if open.acknowledged == held.count {
+            do {
+                try connection.commit()
+                overlay = nil
+                overlayCounts.committedAfterAck += 1
+            } catch {
+                // SQLite could not commit: the entries are replayed from the binlog instead.
+                settle()
+            }
+        }
         return true
     }
 
@@ -102,10 +183,16 @@ extension MySQLStorage {
         }
     }
 
-    /// Rolls the open overlay back, leaving committed data only.
+    /// Rolls the open overlay back, leaving committed data only; acknowledged held entries are
+    /// applied, so their changes are replayed into the data.
     func settle() {
-        guard overlay != nil else { return }
+        guard let open = overlay else { return }
         overlay = nil
         if !connection.isAutocommit { try? connection.rollback() }
+        guard let held = open.held else { return }
+        for index in held.lowerBound ..< held.lowerBound + open.acknowledged {
+            // The same changes went in over the same data moments ago.
+            do { try apply(binlog[index].event) } catch { preconditionFailure("replaying the acknowledged commit \(binlog[index].gtid) failed: \(error)") }
+        }
     }
 }
