@@ -35,6 +35,31 @@ import Testing
         #expect(h.error("INSERT INTO users (name, email) VALUES ('dup', 'b@X')")?.code == 1062)
     }
 
+    @Test func duplicateKeyErrorsNameTheValue() throws {
+        let h = try EngineHarness(schema: schema + ";\nCREATE TABLE pair (a INT, b VARCHAR(8), UNIQUE KEY ab (a, b))")
+        try h.ok("INSERT INTO users (id, name, email) VALUES (1, 'bob', 'B@x')")
+        try h.ok("INSERT INTO kv VALUES ('Key', 1)")
+        try h.ok("INSERT INTO pair VALUES (1, 'x')")
+        // Against the table, against an earlier row of the same statement, through the collation,
+        // with a bound value, a composite key, a key given as text, in a transaction.
+        #expect(h.error("INSERT INTO users (id, name) VALUES (2, 'a'), (1, 'b')")?.message == "Duplicate entry '1' for key 'users.PRIMARY'")
+        #expect(h.error("INSERT INTO users (id, name) VALUES (7, 'a'), (7, 'b')")?.message == "Duplicate entry '7' for key 'users.PRIMARY'")
+        #expect(h.error("INSERT INTO users (name, email) VALUES ('dup', 'b@X')")?.message == "Duplicate entry 'b@X' for key 'users.by_email'")
+        #expect(h.error("INSERT INTO kv (k, v) VALUES ('KEY', 2)")?.message == "Duplicate entry 'KEY' for key 'kv.PRIMARY'")
+        #expect(h.error("INSERT INTO pair (b, a) VALUES ('x', 1)")?.message == "Duplicate entry '1-x' for key 'pair.ab'")
+        #expect(h.error("INSERT INTO users (id, name) VALUES ('1', 'c')")?.message == "Duplicate entry '1' for key 'users.PRIMARY'")
+        #expect(h.run("INSERT INTO users (id, name) VALUES (?, 'd')", bindings: [.integer(1)]).flatMap { if case .failure(let e) = $0 { e.message } else { nil } }
+                == "Duplicate entry '1' for key 'users.PRIMARY'")
+        try h.ok("BEGIN", session: 2)
+        try h.ok("INSERT INTO kv VALUES ('own', 1)", session: 2)
+        #expect(h.error("INSERT INTO kv VALUES ('OWN', 2)", session: 2)?.message == "Duplicate entry 'OWN' for key 'kv.PRIMARY'")
+        try h.ok("ROLLBACK", session: 2)
+        // NULLs never collide; a key the node cannot work out keeps MySQL's wording without a value.
+        try h.ok("INSERT INTO pair VALUES (NULL, 'x'), (NULL, 'x')")
+        try h.ok("INSERT INTO users (id, name, email) VALUES (3, 'e', 'e@x')")
+        #expect(h.error("UPDATE users SET email = 'b@x' WHERE id = 3")?.message == "Duplicate entry '' for key 'users.by_email'")
+    }
+
     @Test func functionsFollowMySQL() throws {
         let h = try EngineHarness()
         #expect(try h.rows("SELECT CONCAT('a', 1, 2.50), CONCAT('a', NULL), IF(1 > 0, 'y', 'n'), IFNULL(NULL, 3), COALESCE(NULL, NULL, 'z')")

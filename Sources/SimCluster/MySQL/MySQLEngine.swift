@@ -506,7 +506,7 @@ public final class MySQLEngine {
                 throw error
             }
         } catch {
-            return failure(error, session: session)
+            return failure(error, session: session, statement: translation.statement, bindings: bindings)
         }
         let blockers = locks.acquire(searched + lockKeys(captured), for: session.id)
         guard blockers.isEmpty else {
@@ -547,7 +547,7 @@ public final class MySQLEngine {
                 throw error
             }
         } catch {
-            return failure(error, session: session)
+            return failure(error, session: session, statement: translation.statement, bindings: bindings)
         }
         let blockers = locks.acquire(searched + lockKeys(captured), for: session.id)
         guard blockers.isEmpty else {
@@ -603,7 +603,7 @@ public final class MySQLEngine {
         do {
             captured = try runCapturing(translation, bindings: bindings, on: storage.db)
         } catch {
-            return failure(error, session: session)
+            return failure(error, session: session, statement: translation.statement, bindings: bindings)
         }
         var result = result(of: captured, session: session, isInsert: translation.isInsert)
         guard !captured.isEmpty else { return .done(.success(result)) }
@@ -649,10 +649,19 @@ public final class MySQLEngine {
     }
 
     /// A failed statement's error as MySQL reports it.
-    func failure(_ error: any Error, session: MySQLSession) -> Outcome {
+    /// A failed statement's error as MySQL words it; for a duplicate key of an INSERT
+    /// (`statement`, with `bindings`), the key value too (see `DuplicateEntryValue`).
+    func failure(_ error: any Error, session: MySQLSession, statement: SQLStatement? = nil, bindings: [SQLValue] = []) -> Outcome {
         if let error = error as? MySQLError { return .done(.failure(error)) }
         if let error = error as? SQLiteError {
-            return .done(.failure(SQLiteErrorMapping.mysqlError(error, catalog: storage.catalog, database: session.database)))
+            var mapped = SQLiteErrorMapping.mysqlError(error, catalog: storage.catalog, database: session.database)
+            if mapped.code == 1062, case .insert(let insert)? = statement,
+               let violation = SQLiteErrorMapping.uniqueViolation(error, catalog: storage.catalog),
+               let value = DuplicateEntryValue.find(insert, bindings: bindings, table: violation.table, keyColumns: violation.columns,
+                                                    binary: violation.binary, on: storage.connection) {
+                mapped = .duplicateEntry(value, key: SQLiteErrorMapping.keyName(SQLiteErrorMapping.uniqueColumns(error.message), catalog: storage.catalog))
+            }
+            return .done(.failure(mapped))
         }
         return .done(.failure(.unknown("\(error)")))
     }

@@ -17,10 +17,7 @@ enum SQLiteErrorMapping {
             return .ambiguousColumn(String(message.dropFirst("ambiguous column name: ".count)))
         }
         if message.hasPrefix("UNIQUE constraint failed: ") {
-            let columns = message.dropFirst("UNIQUE constraint failed: ".count).split(separator: ",").map {
-                $0.trimmingCharacters(in: " ").split(separator: ".").map(String.init)
-            }
-            return .duplicateEntry("", key: keyName(columns, catalog: catalog))
+            return .duplicateEntry("", key: keyName(uniqueColumns(message), catalog: catalog))
         }
         if message.hasPrefix("NOT NULL constraint failed: ") {
             let column = message.dropFirst("NOT NULL constraint failed: ".count).split(separator: ".").last.map(String.init) ?? "?"
@@ -64,6 +61,29 @@ enum SQLiteErrorMapping {
             return MySQLError(code: 1116, sqlState: "HY000", message: "Too many tables; MySQL can only use 61 tables in a join")
         }
         return .unknown("internal error in the node's storage (code \(error.code))")
+    }
+
+    /// The [table, column] pairs a `UNIQUE constraint failed` message names.
+    static func uniqueColumns(_ message: String) -> [[String]] {
+        message.dropFirst("UNIQUE constraint failed: ".count).split(separator: ",").map {
+            $0.trimmingCharacters(in: " ").split(separator: ".").map(String.init)
+        }
+    }
+
+    /// The table and key columns (with whether each compares bytes as they are) of the unique
+    /// key `error` says was violated; nil for other errors.
+    static func uniqueViolation(_ error: SQLiteError, catalog: Catalog) -> (table: TableSchema, columns: [Int], binary: [Bool])? {
+        guard error.message.hasPrefix("UNIQUE constraint failed: ") else { return nil }
+        let pairs = uniqueColumns(error.message)
+        guard let name = pairs.first?.first, let table = catalog.table(name) else { return nil }
+        var columns: [Int] = []
+        for pair in pairs {
+            guard let column = pair.last.flatMap(table.column(named:)) else { return nil }
+            columns.append(column)
+        }
+        let key = catalog.writeProfile(table.name)?.lockedKeys.first { Set($0.columns) == Set(columns) }
+        let binary = columns.map { c in key.flatMap { k in k.columns.firstIndex(of: c).map { k.binary[$0] } } ?? false }
+        return (table, columns, binary)
     }
 
     /// The name of the unique key over `columns` (as [table, column] pairs).
