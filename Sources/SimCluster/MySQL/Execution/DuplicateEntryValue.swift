@@ -29,7 +29,7 @@ enum DuplicateEntryValue {
         rows: for row in rows {
             var values: [SQLiteValue] = []
             for (i, position) in positions.enumerated() {
-                guard position < row.count, let given = value(row[position], bindings) else { return nil }
+                guard position < row.count, let given = AbsentKeyLocks.literal(row[position], bindings) else { return nil }
                 guard let stored = stored(given, as: table.columns[keyColumns[i]].type) else {
                     if given.isNull { continue rows }  // NULLs never collide
                     return nil
@@ -52,15 +52,6 @@ enum DuplicateEntryValue {
             }
         }
         return nil
-    }
-
-    static func value(_ e: SQLExpression, _ bindings: [SQLValue]) -> SQLValue? {
-        switch e {
-        case .literal(let literal): SQLValue(literal: literal)
-        case .unary(.minus, .literal(.integer(let v))) where v != .min: .integer(-v)
-        case .parameter(nil, let index) where bindings.indices.contains(index): bindings[index]
-        default: nil
-        }
     }
 
     /// `value` as a column of `type` stores it, for the families whose conversion is plain.

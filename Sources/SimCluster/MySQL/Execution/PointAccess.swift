@@ -24,6 +24,7 @@ struct PointAccess {
 
     /// `statement` as a point access against `catalog`; nil when it is not one.
     init?(_ statement: SQLStatement, catalog: Catalog) {
+        guard !statement.containsSubquery else { return nil }
         switch statement {
         case .select(let query): self.init(read: query, catalog: catalog)
         case .insert(let insert): self.init(insert: insert, catalog: catalog)
@@ -31,15 +32,11 @@ struct PointAccess {
         }
     }
 
-    init?(read query: SelectQuery, catalog: Catalog) {
+    private init?(read query: SelectQuery, catalog: Catalog) {
         guard case .select(let select) = query, select.lock == nil, select.from.count == 1,
               case .table(let name, _) = select.from[0], name.qualifier == nil,
               let schema = catalog.table(name.name), let rowID = schema.rowIDColumn,
               let condition = select.whereClause else { return nil }
-        var expressions = select.groupBy + select.orderBy.map(\.expression) + [condition]
-        if let having = select.having { expressions.append(having) }
-        for item in select.columns { if case .expression(let e, _) = item { expressions.append(e) } }
-        guard !Self.hasSubquery(expressions) else { return nil }
         let column = schema.columns[rowID].name
         var keys: [Key] = []
         for conjunct in AbsentKeyLocks.conjuncts(condition) {
@@ -62,13 +59,13 @@ struct PointAccess {
         self.keys = keys
     }
 
-    init?(insert: InsertStatement, catalog: Catalog) {
+    private init?(insert: InsertStatement, catalog: Catalog) {
         guard !insert.replace, !insert.ignore, insert.onDuplicateKeyUpdate.isEmpty, insert.table.qualifier == nil,
               case .values(let rows) = insert.source, let schema = catalog.table(insert.table.name),
               let rowID = schema.rowIDColumn, let range = schema.columns[rowID].type.integerRange,
               catalog.writeProfile(schema.name)?.lockedKeys.isEmpty == true else { return nil }
         let position = insert.columns.isEmpty ? rowID : insert.columns.firstIndex { $0.caseInsensitiveEquals(schema.columns[rowID].name) }
-        guard let position, !Self.hasSubquery(rows.flatMap { $0 }) else { return nil }
+        guard let position else { return nil }
         var keys: [Key] = []
         for row in rows {
             guard position < row.count, let key = Self.key(row[position]) else { return nil }
@@ -105,19 +102,5 @@ struct PointAccess {
         case .parameter(nil, let index): .binding(index)
         default: nil
         }
-    }
-
-    static func hasSubquery(_ expressions: [SQLExpression]) -> Bool {
-        var found = false
-        for e in expressions {
-            _ = e.deepRewritten { x in
-                switch x {
-                case .subquery, .exists, .inSubquery: found = true
-                default: break
-                }
-                return x
-            }
-        }
-        return found
     }
 }

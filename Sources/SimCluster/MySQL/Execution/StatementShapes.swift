@@ -77,15 +77,7 @@ public final class StatementShapes {
 
     /// Whether the statement's kind and structure let literals be bound (see the type's note).
     static func admits(_ statement: SQLStatement) -> Bool {
-        var nested = false
-        _ = statement.rewritingExpressions { node in
-            switch node {
-            case .subquery, .exists, .inSubquery: nested = true
-            default: break
-            }
-            return node
-        }
-        guard !nested else { return false }
+        guard !statement.containsSubquery else { return false }
         switch statement {
         case .select(.select(let s)):
             let named = s.columns.compactMap { item -> SQLExpression? in

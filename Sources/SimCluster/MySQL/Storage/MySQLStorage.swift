@@ -165,7 +165,7 @@ public final class MySQLStorage: DurableState {
     /// was held there (see `holdForAck`); otherwise its changes are replayed.
     func applyNext() throws {
         let entry = binlog[appliedCount]
-        if applyHeld(entry) {
+        if applyHeld() {
             if case .rows(let changes) = entry.event {
                 for change in changes where change.kind != .delete { noteAutoIncrement(change) }
             }

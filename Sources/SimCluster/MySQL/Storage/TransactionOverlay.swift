@@ -152,9 +152,9 @@ extension MySQLStorage {
     /// Applies the first binlog entry not yet applied if the open transaction holds it (see
     /// `holdForAck`): it becomes visible without SQLite doing anything, and once every held entry
     /// is so, SQLite commits them as they stand. False if the transaction does not hold it.
-    func applyHeld(_ entry: BinlogEntry) -> Bool {
+    func applyHeld() -> Bool {
         guard var open = overlay, let held = open.held, held.lowerBound + open.acknowledged == appliedCount,
-              appliedCount < held.upperBound, binlog[appliedCount].gtid == entry.gtid else { return false }
+              appliedCount < held.upperBound else { return false }
         open.acknowledged += 1
         overlay = open
         if open.acknowledged == held.count {
