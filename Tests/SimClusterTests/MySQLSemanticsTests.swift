@@ -54,10 +54,12 @@ import Testing
         try h.ok("INSERT INTO kv VALUES ('own', 1)", session: 2)
         #expect(h.error("INSERT INTO kv VALUES ('OWN', 2)", session: 2)?.message == "Duplicate entry 'OWN' for key 'kv.PRIMARY'")
         try h.ok("ROLLBACK", session: 2)
-        // NULLs never collide; a key the node cannot work out keeps MySQL's wording without a value.
+        // NULLs never collide; an UPDATE names the key it sets; a key the node cannot work out
+        // keeps MySQL's wording without a value.
         try h.ok("INSERT INTO pair VALUES (NULL, 'x'), (NULL, 'x')")
         try h.ok("INSERT INTO users (id, name, email) VALUES (3, 'e', 'e@x')")
-        #expect(h.error("UPDATE users SET email = 'b@x' WHERE id = 3")?.message == "Duplicate entry '' for key 'users.by_email'")
+        #expect(h.error("UPDATE users SET email = 'x', email = 'b@X' WHERE id = 3")?.message == "Duplicate entry 'b@X' for key 'users.by_email'")
+        #expect(h.error("UPDATE users SET email = CONCAT('b', '@x') WHERE id = 3")?.message == "Duplicate entry '' for key 'users.by_email'")
     }
 
     @Test func functionsFollowMySQL() throws {

@@ -649,15 +649,14 @@ public final class MySQLEngine {
     }
 
     /// A failed statement's error as MySQL reports it.
-    /// A failed statement's error as MySQL words it; for a duplicate key of an INSERT
-    /// (`statement`, with `bindings`), the key value too (see `DuplicateEntryValue`).
+    /// A failed statement's error as MySQL words it; for a duplicate key, the key value too
+    /// where `statement` (with `bindings`) gives it (see `DuplicateEntryValue`).
     func failure(_ error: any Error, session: MySQLSession, statement: SQLStatement? = nil, bindings: [SQLValue] = []) -> Outcome {
         if let error = error as? MySQLError { return .done(.failure(error)) }
         if let error = error as? SQLiteError {
             var mapped = SQLiteErrorMapping.mysqlError(error, catalog: storage.catalog, database: session.database)
-            if mapped.code == 1062, case .insert(let insert)? = statement,
-               let violation = SQLiteErrorMapping.uniqueViolation(error, catalog: storage.catalog),
-               let value = DuplicateEntryValue.find(insert, bindings: bindings, table: violation.table, keyColumns: violation.columns,
+            if mapped.code == 1062, let statement, let violation = SQLiteErrorMapping.uniqueViolation(error, catalog: storage.catalog),
+               let value = DuplicateEntryValue.find(statement, bindings: bindings, table: violation.table, keyColumns: violation.columns,
                                                     binary: violation.binary, on: storage.connection) {
                 mapped = .duplicateEntry(value, key: SQLiteErrorMapping.keyName(SQLiteErrorMapping.uniqueColumns(error.message), catalog: storage.catalog))
             }

@@ -4,11 +4,35 @@ import SQLSyntax
 /// The key value MySQL's duplicate-key error names (`Duplicate entry '5' for key 't.PRIMARY'`,
 /// parts of a composite key joined by `-`). SQLite's constraint error names only the columns, so
 /// for an INSERT ... VALUES of literal or bound keys the node looks for the first row whose key is
-/// already in the table or earlier in the same statement, as MySQL inserts row by row. Other
+/// already in the table or earlier in the same statement, as MySQL inserts row by row; for an
+/// UPDATE that sets the whole key to literal or bound values, it is those values. Other
 /// statements, and keys given by expressions, defaults or AUTO_INCREMENT, keep an empty value.
 enum DuplicateEntryValue {
-    /// The value for the unique key over `keyColumns` of `table`, which `insert` violated; `db`
-    /// is as it was before the statement (SQLite undid the statement).
+    /// The value for the unique key over `keyColumns` of `table`, which `statement` violated;
+    /// `db` is as it was before the statement (SQLite undid it).
+    static func find(_ statement: SQLStatement, bindings: [SQLValue], table: TableSchema, keyColumns: [Int],
+                     binary: [Bool], on db: Connection) -> String? {
+        switch statement {
+        case .insert(let insert): find(insert, bindings: bindings, table: table, keyColumns: keyColumns, binary: binary, on: db)
+        case .update(let update): find(update, bindings: bindings, table: table, keyColumns: keyColumns)
+        default: nil
+        }
+    }
+
+    /// An UPDATE's new key: whichever rows collided, they collided on it.
+    static func find(_ update: UpdateStatement, bindings: [SQLValue], table: TableSchema, keyColumns: [Int]) -> String? {
+        var values: [SQLiteValue] = []
+        for column in keyColumns {
+            let name = table.columns[column].name
+            // Assignments run left to right: the last one to a column is what it holds.
+            guard let assignment = update.assignments.last(where: { $0.column.name.caseInsensitiveEquals(name) }),
+                  let given = AbsentKeyLocks.literal(assignment.value, bindings),
+                  let stored = stored(given, as: table.columns[column].type) else { return nil }
+            values.append(stored)
+        }
+        return values.isEmpty ? nil : printed(values)
+    }
+
     static func find(_ insert: InsertStatement, bindings: [SQLValue], table: TableSchema, keyColumns: [Int],
                      binary: [Bool], on db: Connection) -> String? {
         guard !insert.replace, !insert.ignore, insert.onDuplicateKeyUpdate.isEmpty, case .values(let rows) = insert.source,
