@@ -368,7 +368,7 @@ public final class MySQLEngine {
             let db: Connection
             if !session.changes.isEmpty {
                 db = try storage.openOverlay(for: session)
-            } else if storage.overlay?.held != nil, let access = translation.pointAccess(storage.catalog),
+            } else if storage.overlay?.isHeld == true, let access = translation.pointAccess(storage.catalog),
                       let rowIDs = access.rowIDs(bindings), storage.heldCommitsLeave(access.table, rowIDs: rowIDs) {
                 db = storage.connection
                 storage.overlayCounts.readBeside += 1
@@ -530,7 +530,7 @@ public final class MySQLEngine {
         // On a semi-sync primary, an insert of rows no held commit touched runs beside those
         // commits instead of rolling them back (see `TransactionOverlay`).
         var beside = false
-        if semiSyncPrimary && !bootstrapping && storage.overlay?.held != nil, let access = translation.pointAccess(storage.catalog),
+        if semiSyncPrimary && !bootstrapping && storage.overlay?.isHeld == true, let access = translation.pointAccess(storage.catalog),
            let rowIDs = access.rowIDs(bindings), storage.canHoldBeside(access.table, rowIDs: rowIDs) {
             beside = true
         }
@@ -576,7 +576,7 @@ public final class MySQLEngine {
         let entry = BinlogEntry(gtid: storage.takeGTID(), committedAt: now, event: .rows(captured))
         if semiSyncPrimary {
             // Invisible until the ack; the transaction stays open in case nothing else runs first.
-            storage.holdForAck(session: session, count: captured.count)
+            storage.holdForAck()
             storage.append(entry, applied: false)
             var waiting = result
             waiting.gtid = entry.gtid
@@ -746,7 +746,7 @@ public final class MySQLEngine {
             return .done(.success(QueryResult(gtid: entry.gtid)))
         }
         if semiSyncPrimary, storage.overlay?.holds(session) == true {
-            storage.holdForAck(session: session, count: session.changes.count)
+            storage.holdForAck()
         }
         session.resetTransaction()
         storage.append(entry, applied: false)

@@ -1,6 +1,7 @@
 import SQLiteKit
 
-/// One session's uncommitted changes held in an open SQLite transaction between its statements.
+/// What an open SQLite transaction holds over the committed data: one session's uncommitted
+/// changes between its statements, or commits waiting for semi-sync acks.
 ///
 /// A transaction's changes live in its session until commit (others must not see them), so each
 /// of its statements runs over them replayed in a SQLite transaction that is then rolled back.
@@ -17,28 +18,26 @@ import SQLiteKit
 /// An ack then applies its entries without touching SQLite (readers see them over the open
 /// transaction), and once every held entry is acknowledged SQLite commits them all at once. Any
 /// other use of the database rolls the transaction back and replays the acknowledged entries.
-struct TransactionOverlay {
-    /// The session whose changes the open transaction holds (kept alive, so identity is exact).
-    let session: MySQLSession
-    /// Which of the session's transactions (it changes on every reset).
-    let transaction: Int
-    /// How many of its changes are applied.
-    var count: Int
-    /// The binlog entries (by index, in order) whose changes, and no others, the open transaction
-    /// holds over the data while their commits wait for semi-sync acks.
-    var held: Range<Int>?
-    /// How many of the held entries, from the first, were acknowledged: they are applied (the
-    /// first follows the last applied entry), though SQLite has not committed them yet.
-    var acknowledged = 0
+enum TransactionOverlay {
+    /// `count` changes of `session`'s transaction number `transaction` (the session is kept
+    /// alive, so identity is exact; the number changes on every reset).
+    case session(MySQLSession, transaction: Int, count: Int)
+    /// The changes, and no others, of binlog entries `entries` (by index, in order) whose commits
+    /// wait for semi-sync acks. The first `acknowledged` were acknowledged: they are applied
+    /// (the first follows the last applied entry), though SQLite has not committed them yet.
+    case held(entries: Range<Int>, acknowledged: Int)
 
     func holds(_ session: MySQLSession) -> Bool {
-        held == nil && self.session === session && transaction == session.transaction && count == session.changes.count
+        guard case .session(let own, let transaction, let count) = self else { return false }
+        return own === session && transaction == session.transaction && count == session.changes.count
     }
+
+    var isHeld: Bool { if case .held = self { true } else { false } }
 
     /// The held entries still waiting for their acks: other sessions must not see them.
     var waiting: Range<Int> {
-        guard let held else { return 0..<0 }
-        return held.lowerBound + acknowledged ..< held.upperBound
+        guard case .held(let entries, let acknowledged) = self else { return 0..<0 }
+        return entries.lowerBound + acknowledged ..< entries.upperBound
     }
 }
 
@@ -55,7 +54,7 @@ extension MySQLStorage {
             try? connection.rollback()
             throw error
         }
-        overlay = TransactionOverlay(session: session, transaction: session.transaction, count: session.changes.count)
+        overlay = .session(session, transaction: session.transaction, count: session.changes.count)
         overlayCounts.opened += 1
         return connection
     }
@@ -67,7 +66,9 @@ extension MySQLStorage {
     }
 
     /// Keeps the statement's changes, `count` of them, in the overlay.
-    func keepOverlayStatement(adding count: Int) { overlay?.count += count }
+    func keepOverlayStatement(adding added: Int) {
+        if case .session(let session, let transaction, let count)? = overlay { overlay = .session(session, transaction: transaction, count: count + added) }
+    }
 
     /// Undoes a statement that made `changes` (it must wait for locks); the overlay keeps the
     /// earlier changes.
@@ -89,16 +90,15 @@ extension MySQLStorage {
     }
 
     /// Keeps the open transaction until the binlog entry about to be appended is applied (see
-    /// the type's note): it holds exactly that entry's changes, `count` of them, which `session`
-    /// made, over any held entries before it.
-    func holdForAck(session: MySQLSession, count: Int) {
+    /// the type's note): it holds exactly that entry's changes, over any held entries before it.
+    func holdForAck() {
         precondition(!connection.isAutocommit, "no open transaction to hold")
         let index = binlog.count
-        if let held = overlay?.held {
-            precondition(held.upperBound == index, "held commits out of binlog order")
-            overlay?.held = held.lowerBound ..< index + 1
+        if case .held(let entries, let acknowledged)? = overlay {
+            precondition(entries.upperBound == index, "held commits out of binlog order")
+            overlay = .held(entries: entries.lowerBound ..< index + 1, acknowledged: acknowledged)
         } else {
-            overlay = TransactionOverlay(session: session, transaction: session.transaction, count: count, held: index ..< index + 1)
+            overlay = .held(entries: index ..< index + 1, acknowledged: 0)
         }
     }
 
@@ -106,7 +106,7 @@ extension MySQLStorage {
     /// with one of these row ids: a `PointAccess` to those rows then runs beside them, over the
     /// open transaction, and sees what it would see in committed data.
     func heldCommitsLeave(_ table: String, rowIDs: [Int64]) -> Bool {
-        guard let open = overlay, open.held != nil else { return false }
+        guard let open = overlay, open.isHeld else { return false }
         for index in open.waiting {
             guard case .rows(let changes) = binlog[index].event else { return false }
             for change in changes where change.table == table {
@@ -120,7 +120,7 @@ extension MySQLStorage {
     /// Whether a statement can commit beside the held commits, its entry held after theirs:
     /// it touches none of their waiting rows (see `heldCommitsLeave`), and its entry is next.
     func canHoldBeside(_ table: String, rowIDs: [Int64]) -> Bool {
-        guard let held = overlay?.held, held.upperBound == binlog.count else { return false }
+        guard case .held(let entries, _)? = overlay, entries.upperBound == binlog.count else { return false }
         return heldCommitsLeave(table, rowIDs: rowIDs)
     }
 
@@ -153,20 +153,11 @@ extension MySQLStorage {
     /// `holdForAck`): it becomes visible without SQLite doing anything, and once every held entry
     /// is so, SQLite commits them as they stand. False if the transaction does not hold it.
     func applyHeld() -> Bool {
-        guard var open = overlay, let held = open.held, held.lowerBound + open.acknowledged == appliedCount,
-              appliedCount < held.upperBound else { return false }
-        open.acknowledged += 1
-        overlay = open
-        if open.acknowledged == held.count {
-            do {
-                try connection.commit()
-                overlay = nil
-                overlayCounts.committedAfterAck += 1
-            } catch {
-                // SQLite could not commit: the entries are replayed from the binlog instead.
-                settle()
-            }
-        }
+        guard case .held(let entries, let acknowledged)? = overlay, entries.lowerBound + acknowledged == appliedCount,
+              appliedCount < entries.upperBound else { return false }
+        overlay = .held(entries: entries, acknowledged: acknowledged + 1)
+        // If SQLite cannot commit, the entries are replayed from the binlog instead (`settle`).
+        if acknowledged + 1 == entries.count, commitOpenTransaction() { overlayCounts.committedAfterAck += 1 }
         return true
     }
 
@@ -189,8 +180,8 @@ extension MySQLStorage {
         guard let open = overlay else { return }
         overlay = nil
         if !connection.isAutocommit { try? connection.rollback() }
-        guard let held = open.held else { return }
-        for index in held.lowerBound ..< held.lowerBound + open.acknowledged {
+        guard case .held(let entries, let acknowledged) = open else { return }
+        for index in entries.lowerBound ..< entries.lowerBound + acknowledged {
             // The same changes went in over the same data moments ago.
             do { try apply(binlog[index].event) } catch { preconditionFailure("replaying the acknowledged commit \(binlog[index].gtid) failed: \(error)") }
         }
