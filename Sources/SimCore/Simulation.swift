@@ -190,8 +190,13 @@ public final class Simulation<Message: SimMessage> {
 
     @inlinable @inline(__always)
     func takeSlot(_ slot: Int) -> EventBody<Message> {
-        var body = EventBody<Message>.empty
-        swap(&body, &slots[slot])
+        // A move out of the slot (the slot is left empty), not a copy of the payload.
+        let body = slots.withUnsafeMutableBufferPointer { slots in
+            let pointer = slots.baseAddress.unsafelyUnwrapped + slot
+            let body = pointer.move()
+            pointer.initialize(to: .empty)
+            return body
+        }
         freeSlots.append(UInt32(truncatingIfNeeded: slot))
         return body
     }
@@ -357,8 +362,8 @@ public final class Simulation<Message: SimMessage> {
     }
 
     /// Runs one event; returns whether it was handled (false for skipped and stale events).
-    @inlinable func dispatch(_ body: EventBody<Message>) -> Bool {
-        switch body {
+    @inlinable func dispatch(_ body: consuming EventBody<Message>) -> Bool {
+        switch consume body {
         case .deliver(let message, let from, let to, let incarnation, let sentAt):
             return deliver(message, from: from, to: to, incarnation: incarnation, sentAt: sentAt)
         case .timer(let message, let process, let incarnation):
@@ -580,11 +585,10 @@ public final class Simulation<Message: SimMessage> {
 
     @inlinable func record(
         _ kind: TraceKind, _ process: ProcessID, peer: ProcessID = .none, sentAt: SimTime = .zero,
-        message: Message? = nil
+        message: borrowing Message? = nil
     ) {
-        recorder.record(
-            TraceRecord(time: now, kind: kind, process: process, peer: peer, sentAt: sentAt, message: message),
-            names: { self.name(of: $0) })
+        recorder.record(time: now, kind: kind, process: process, peer: peer, sentAt: sentAt, message: message,
+                        names: { self.name(of: $0) })
     }
 
     @usableFromInline func record(

@@ -3,8 +3,11 @@
 public struct NetworkState: Sendable {
     /// How links behave unless overridden.
     public var defaultLink: LinkConfig
-    /// Per-link overrides, keyed by `from << 32 | to` (looked up, never iterated).
-    @usableFromInline var overrides: [UInt64: LinkConfig] = [:]
+    /// Per-link overrides: each link's index into `overrideConfigs` plus one (0: the default). A
+    /// matrix rather than a dictionary, because every send looks its link up.
+    @usableFromInline var overrideIndex = LinkMatrix<UInt16>(initial: 0)
+    /// The distinct override configurations.
+    @usableFromInline var overrideConfigs: ContiguousArray<LinkConfig> = []
     public internal(set) var partitions = PartitionTable()
     /// Per-process perturbation; `perturbedCount` says whether any is in force.
     @usableFromInline var perturbations: ContiguousArray<LinkPerturbation> = []
@@ -16,13 +19,25 @@ public struct NetworkState: Sendable {
 
     /// The configuration of `from → to`.
     @inlinable public func link(from: ProcessID, to: ProcessID) -> LinkConfig {
-        if overrides.isEmpty { return defaultLink }
-        return overrides[Self.key(from, to)] ?? defaultLink
+        if overrideConfigs.isEmpty { return defaultLink }
+        let index = overrideIndex[from, to]
+        return index == 0 ? defaultLink : overrideConfigs[Int(index) - 1]
     }
 
     /// Overrides the configuration of `from → to` (nil restores the default).
     public mutating func setLink(from: ProcessID, to: ProcessID, _ config: LinkConfig?) {
-        overrides[Self.key(from, to)] = config
+        guard let config else {
+            if overrideIndex[from, to] != 0 { overrideIndex[from, to] = 0 }
+            return
+        }
+        // Links share few configurations: each distinct one is kept once.
+        if let existing = overrideConfigs.firstIndex(of: config) {
+            overrideIndex[from, to] = UInt16(existing + 1)
+        } else {
+            precondition(overrideConfigs.count < Int(UInt16.max), "too many distinct link configurations")
+            overrideConfigs.append(config)
+            overrideIndex[from, to] = UInt16(overrideConfigs.count)
+        }
     }
 
     @inlinable static func key(_ from: ProcessID, _ to: ProcessID) -> UInt64 {

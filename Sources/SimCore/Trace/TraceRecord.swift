@@ -28,12 +28,23 @@ public struct TraceRecord<Message: SimMessage> {
     /// whether a message and a note follow), the time, the send time of a message, the message.
     /// The note, if any, follows (see `TraceRecorder`).
     @inlinable public func fingerprint(into hasher: inout TraceHasher, hasNote: Bool) {
-        let flags: UInt64 = (message == nil ? 0 : 1 << 62) | (hasNote ? 1 << 63 : 0)
+        Self.fingerprint(time: time, kind: kind, process: process, peer: peer, sentAt: sentAt, message: message,
+                         hasNote: hasNote, into: &hasher)
+    }
+
+    /// `fingerprint(into:hasNote:)` of the record these parts make, without making it: the kernel
+    /// folds every event in, and copying a message into a record costs more than hashing it.
+    @inlinable public static func fingerprint(
+        time: SimTime, kind: TraceKind, process: ProcessID, peer: ProcessID, sentAt: SimTime,
+        message: borrowing Message?, hasNote: Bool, into hasher: inout TraceHasher
+    ) {
+        let hasMessage = message != nil
+        let flags: UInt64 = (hasMessage ? 1 << 62 : 0) | (hasNote ? 1 << 63 : 0)
         hasher.combine(UInt64(kind.rawValue) | process.traceCode << 8 | peer.traceCode << 36 | flags)
         hasher.combine(UInt64(bitPattern: time.nanoseconds))
-        if let message {
+        if hasMessage {
             hasher.combine(UInt64(bitPattern: sentAt.nanoseconds))
-            message.fingerprint(into: &hasher)
+            message?.fingerprint(into: &hasher)
         }
     }
 

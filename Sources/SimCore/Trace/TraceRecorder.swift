@@ -32,6 +32,21 @@ public struct TraceRecorder<Message: SimMessage> {
         if let sink { sink.write(record.rendered(note: nil, names: names)) }
     }
 
+    /// `record(_:names:)` of the record these parts make, without making one unless a sink needs it.
+    @inlinable mutating func record(
+        time: SimTime, kind: TraceKind, process: ProcessID, peer: ProcessID, sentAt: SimTime,
+        message: borrowing Message?, names: (ProcessID) -> String
+    ) {
+        recorded &+= 1
+        TraceRecord.fingerprint(time: time, kind: kind, process: process, peer: peer, sentAt: sentAt, message: message,
+                                hasNote: false, into: &hasher)
+        ring.append(time: time, kind: kind, process: process, peer: peer, sentAt: sentAt, message: message, number: recorded)
+        if let sink {
+            let record = TraceRecord(time: time, kind: kind, process: process, peer: peer, sentAt: sentAt, message: copy message)
+            sink.write(record.rendered(note: nil, names: names))
+        }
+    }
+
     mutating func record(_ record: TraceRecord<Message>, note: TraceNote, names: (ProcessID) -> String) {
         recorded &+= 1
         record.fingerprint(into: &hasher, hasNote: true)

@@ -28,6 +28,28 @@ public struct TraceRing<Message: SimMessage> {
         if let first = notes.first, first.number <= number - capacity { dropStaleNotes(before: number - capacity) }
     }
 
+    /// Keeps the record these parts make, the `number`-th of the run, writing over the oldest
+    /// kept record in place (no record is built and copied in).
+    @inlinable public mutating func append(
+        time: SimTime, kind: TraceKind, process: ProcessID, peer: ProcessID, sentAt: SimTime,
+        message: borrowing Message?, number: Int
+    ) {
+        if capacity == 0 { return }
+        if storage.count < capacity {
+            storage.append(TraceRecord(time: time, kind: kind, process: process, peer: peer, sentAt: sentAt, message: copy message))
+        } else {
+            storage[next].time = time
+            storage[next].kind = kind
+            storage[next].process = process
+            storage[next].peer = peer
+            storage[next].sentAt = sentAt
+            storage[next].message = copy message
+        }
+        next += 1
+        if next == capacity { next = 0 }
+        if let first = notes.first, first.number <= number - capacity { dropStaleNotes(before: number - capacity) }
+    }
+
     /// Keeps the note of the record numbered `number` (appended just before).
     public mutating func append(note: TraceNote, number: Int) {
         guard capacity > 0 else { return }

@@ -56,6 +56,8 @@ final class TabletCursor: VCursor {
     final class Batch {
         let queries: [ShardQuery]
         var results: [Result<QueryResult, MySQLError>?]
+        /// Queries without a result yet.
+        var remaining: Int
         /// Queries that were buffered once (they are not buffered again).
         var buffered: Set<Int> = []
         /// Queries sent again after a failover error (Vitess retries twice at most).
@@ -65,6 +67,7 @@ final class TabletCursor: VCursor {
         init(_ queries: [ShardQuery], _ done: @escaping ([Result<QueryResult, MySQLError>]) -> Void) {
             self.queries = queries
             results = queries.map { _ in nil }
+            remaining = queries.count
             self.done = done
         }
     }
@@ -168,9 +171,10 @@ final class TabletCursor: VCursor {
     }
 
     func complete(_ batch: Int, _ index: Int, _ result: Result<QueryResult, MySQLError>) {
-        guard let b = batches[batch], b.results[index] == nil else { return }
+        guard let b = batches[batch], case .none = b.results[index] else { return }
         b.results[index] = result
-        guard b.results.allSatisfy({ $0 != nil }) else { return }
+        b.remaining -= 1
+        guard b.remaining == 0 else { return }
         batches[batch] = nil
         b.done(b.results.map { $0! })
     }

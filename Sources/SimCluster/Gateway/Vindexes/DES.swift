@@ -16,28 +16,44 @@ struct DES: Sendable {
         subkeys = keys
     }
 
-    func encrypt(_ block: [UInt8]) -> [UInt8] { crypt(block, keys: subkeys) }
-    func decrypt(_ block: [UInt8]) -> [UInt8] { crypt(block, keys: subkeys.reversed()) }
+    func encrypt(_ block: [UInt8]) -> [UInt8] { Self.bytes(crypt(Self.bytesToUInt64(checked: block), keys: subkeys)) }
+    func decrypt(_ block: [UInt8]) -> [UInt8] { Self.bytes(crypt(Self.bytesToUInt64(checked: block), keys: subkeys.reversed())) }
+    /// `encrypt(_:)` of a block held as a big-endian 64-bit number.
+    func encrypt(_ block: UInt64) -> UInt64 { crypt(block, keys: subkeys) }
 
-    private func crypt(_ block: [UInt8], keys: [UInt64]) -> [UInt8] {
-        precondition(block.count == 8, "DES works on 8-byte blocks")
-        let permuted = Self.initial.apply(Self.bytesToUInt64(block))
-        var left = UInt32(truncatingIfNeeded: permuted >> 32)
-        var right = UInt32(truncatingIfNeeded: permuted)
-        for key in keys {
-            (left, right) = (right, left ^ Self.feistel(right, key))
+    // The gateway computes one block per routed row: the tables are read through raw pointers
+    // (no bounds or lazy-initialization checks inside the sixteen rounds).
+    private func crypt(_ block: UInt64, keys: [UInt64]) -> UInt64 {
+        let tables = Self.tables
+        return tables.initial.entries.withUnsafeBufferPointer { initial in
+            tables.final.entries.withUnsafeBufferPointer { final in
+                tables.expansion.entries.withUnsafeBufferPointer { expansion in
+                    tables.substitution.withUnsafeBufferPointer { substitution in
+                        let permuted = ByteTable.apply(initial, inputBytes: 8, block)
+                        var left = UInt32(truncatingIfNeeded: permuted >> 32)
+                        var right = UInt32(truncatingIfNeeded: permuted)
+                        for key in keys {
+                            let expanded = ByteTable.apply(expansion, inputBytes: 4, UInt64(right)) ^ key
+                            var f: UInt32 = 0
+                            for box in 0..<8 {
+                                f |= substitution[box << 6 | Int(truncatingIfNeeded: (expanded >> UInt64(42 - 6 * box)) & 0x3F)]
+                            }
+                            (left, right) = (right, left ^ f)
+                        }
+                        return ByteTable.apply(final, inputBytes: 8, UInt64(right) << 32 | UInt64(left))
+                    }
+                }
+            }
         }
-        let output = Self.final.apply(UInt64(right) << 32 | UInt64(left))
-        return (0..<8).map { UInt8(truncatingIfNeeded: output >> (56 - 8 * UInt64($0))) }
     }
 
-    private static func feistel(_ half: UInt32, _ key: UInt64) -> UInt32 {
-        let expanded = expansion.apply(UInt64(half)) ^ key
-        var out: UInt32 = 0
-        for box in 0..<8 {
-            out |= substitution[box << 6 | Int((expanded >> (42 - 6 * UInt64(box))) & 0x3F)]
-        }
-        return out
+    private static func bytes(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * UInt64($0))) }
+    }
+
+    private static func bytesToUInt64(checked block: [UInt8]) -> UInt64 {
+        precondition(block.count == 8, "DES works on 8-byte blocks")
+        return bytesToUInt64(block)
     }
 
     /// Picks bits by a FIPS table (1-based positions counted from the most significant bit).
@@ -67,27 +83,33 @@ struct DES: Sendable {
             self.entries = entries
         }
 
-        func apply(_ value: UInt64) -> UInt64 {
+        @inline(__always)
+        static func apply(_ entries: UnsafeBufferPointer<UInt64>, inputBytes: Int, _ value: UInt64) -> UInt64 {
             var out: UInt64 = 0
             for byte in 0..<inputBytes {
-                out |= entries[byte << 8 | Int((value >> UInt64(8 * (inputBytes - 1 - byte))) & 0xFF)]
+                out |= entries[byte << 8 | Int(truncatingIfNeeded: (value >> UInt64(8 * (inputBytes - 1 - byte))) & 0xFF)]
             }
             return out
         }
     }
 
-    private static let initial = ByteTable(ip, inputBits: 64)
-    private static let final = ByteTable(fp, inputBits: 64)
-    private static let expansion = ByteTable(e, inputBits: 32)
-    /// S-box `box` on six input bits, its four output bits put through P: entry `box * 64 + six`.
-    private static let substitution: [UInt32] = (0..<8).flatMap { box in
-        (0..<64).map { six -> UInt32 in
-            let row = ((six & 0x20) >> 4) | (six & 1)
-            let column = (six >> 1) & 0x0F
-            let nibble = UInt64(sboxes[box][row * 16 + column]) << UInt64(28 - 4 * box)
-            return UInt32(truncatingIfNeeded: permute(nibble, p, inputBits: 32))
+    /// Every table the rounds read, made once.
+    private struct Tables: Sendable {
+        let initial = ByteTable(ip, inputBits: 64)
+        let final = ByteTable(fp, inputBits: 64)
+        let expansion = ByteTable(e, inputBits: 32)
+        /// S-box `box` on six input bits, its four output bits put through P: entry `box * 64 + six`.
+        let substitution: [UInt32] = (0..<8).flatMap { box in
+            (0..<64).map { six -> UInt32 in
+                let row = ((six & 0x20) >> 4) | (six & 1)
+                let column = (six >> 1) & 0x0F
+                let nibble = UInt64(sboxes[box][row * 16 + column]) << UInt64(28 - 4 * box)
+                return UInt32(truncatingIfNeeded: permute(nibble, p, inputBits: 32))
+            }
         }
     }
+
+    private static let tables = Tables()
 
     private static func bytesToUInt64(_ bytes: [UInt8]) -> UInt64 {
         bytes.reduce(0) { $0 << 8 | UInt64($1) }

@@ -20,7 +20,7 @@ public enum FunctionalVindex: String, Sendable, CaseIterable {
             // Signed values keep their two's complement (-1 is 2^64-1); others are cast.
             let number: UInt64?
             if case .signed(let v) = value { number = UInt64(bitPattern: v) } else { number = value.castUInt64 }
-            return number.map { Self.nullKeyDES.encrypt(Self.bigEndian($0)) }
+            return number.map { Self.bigEndian(Self.nullKeyDES.encrypt($0)) }
         case .xxhash:
             let hashed = XXHash64.hash(value.rawBytes)
             return (0..<8).map { UInt8(truncatingIfNeeded: hashed >> (8 * UInt64($0))) }

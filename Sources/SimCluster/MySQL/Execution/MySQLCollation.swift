@@ -47,12 +47,18 @@ enum MySQLCollation {
     /// The collation key as text (its scalars), so that two texts compare equal exactly when
     /// their folded texts are equal; ASCII text is folded byte by byte.
     static func foldedText(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            var bytes = Array(text.utf8)
-            while bytes.last == 0x20 { bytes.removeLast() }
-            for i in bytes.indices { bytes[i] = upper(bytes[i]) }
-            return String(decoding: bytes, as: UTF8.self)
+        var text = text
+        // ASCII (nearly every key): one pass over the bytes, no intermediate array.
+        let ascii: String? = text.withUTF8 { bytes in
+            var end = bytes.count
+            for byte in bytes where byte >= 0x80 { return nil }
+            while end > 0 && bytes[end - 1] == 0x20 { end -= 1 }
+            return String(unsafeUninitializedCapacity: end) { folded in
+                for i in 0..<end { folded[i] = upper(bytes[i]) }
+                return end
+            }
         }
+        if let ascii { return ascii }
         return String(String.UnicodeScalarView(key(text).compactMap(Unicode.Scalar.init)))
     }
 

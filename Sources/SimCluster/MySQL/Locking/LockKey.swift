@@ -25,23 +25,46 @@ public struct LockKey: Hashable, Sendable, CustomStringConvertible {
     public init(table: String, target: Target) {
         self.table = table
         self.target = target
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ byte: UInt8) { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        func mix(_ text: String) {
-            for byte in text.utf8 { mix(byte) }
-            mix(0xff)  // no UTF-8 byte: separates consecutive strings
-        }
-        mix(table)
+        var h = Digest()
+        h.mix(table)
         switch target {
-        case .row(let rowID):
-            mix(1)
-            var v = UInt64(bitPattern: rowID)
-            for _ in 0..<8 { mix(UInt8(truncatingIfNeeded: v)); v >>= 8 }
-        case .uniqueValue(let key, let value): mix(2); mix(key); mix(value)
-        case .keyPrefix(let key, let value): mix(3); mix(key); mix(value)
-        case .gaps: mix(4)
+        case .row(let rowID): h.mix(word: 1); h.mix(word: UInt64(bitPattern: rowID))
+        case .uniqueValue(let key, let value): h.mix(word: 2); h.mix(key); h.mix(value)
+        case .keyPrefix(let key, let value): h.mix(word: 3); h.mix(key); h.mix(value)
+        case .gaps: h.mix(word: 4)
         }
-        digest = h
+        digest = h.state
+    }
+
+    /// The digest's mixer: eight bytes of a string at a time (a key's table name alone is often
+    /// longer than that), each word folded in with a multiply-rotate round.
+    private struct Digest {
+        var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+        mutating func mix(word: UInt64) {
+            let mixed = state ^ word &* 0x9E37_79B1_85EB_CA87
+            state = (mixed << 27 | mixed >> 37) &* 0xC2B2_AE3D_27D4_EB4F
+        }
+
+        mutating func mix(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes in
+                let raw = UnsafeRawBufferPointer(bytes)
+                var index = 0
+                while index + 8 <= raw.count {
+                    mix(word: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+                    index += 8
+                }
+                var last: UInt64 = UInt64(raw.count) << 56  // the length ends every string
+                var shift: UInt64 = 0
+                while index < raw.count {
+                    last |= UInt64(raw[index]) << shift
+                    shift += 8
+                    index += 1
+                }
+                mix(word: last)
+            }
+        }
     }
 
     public static func == (a: LockKey, b: LockKey) -> Bool {
