@@ -16,6 +16,7 @@ public final class Connection {
     /// literals, so a bigger cache mostly holds memory (16 shards, 100k queries: 258 MB peak with
     /// 1,000, 235 MB with 100, no slower).
     static let cacheLimit = 100
+    @exclusivity(unchecked) private var controlStatements: [Statement?] = Array(repeating: nil, count: Control.allCases.count)
     @exclusivity(unchecked) private var functionBoxes: [AnyObject] = []
     /// Keeps the pre-update hook's context alive while the hook is set.
     @exclusivity(unchecked) var preupdateBox: AnyObject?
@@ -41,6 +42,7 @@ public final class Connection {
 
     deinit {
         cache.removeAll()
+        controlStatements.removeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -97,10 +99,36 @@ public final class Connection {
 
     // MARK: Transactions
 
-    public func begin() throws { try execute("BEGIN") }
-    public func beginImmediate() throws { try execute("BEGIN IMMEDIATE") }
-    public func commit() throws { try execute("COMMIT") }
-    public func rollback() throws { try execute("ROLLBACK") }
+    public func begin() throws { try runControl(.begin) }
+    public func beginImmediate() throws { try runControl(.beginImmediate) }
+    public func commit() throws { try runControl(.commit) }
+    public func rollback() throws { try runControl(.rollback) }
+
+    /// The transaction control statements, each prepared once and kept apart from the cache: the
+    /// cache starts over when statements with literals fill it, and these run most of all.
+    private enum Control: Int, CaseIterable {
+        case begin, beginImmediate, commit, rollback
+
+        var sql: String {
+            switch self {
+            case .begin: "BEGIN"
+            case .beginImmediate: "BEGIN IMMEDIATE"
+            case .commit: "COMMIT"
+            case .rollback: "ROLLBACK"
+            }
+        }
+    }
+
+    private func runControl(_ control: Control) throws {
+        let statement: Statement
+        if let prepared = controlStatements[control.rawValue] {
+            statement = prepared
+        } else {
+            statement = try prepareUncached(control.sql, persistent: true)
+            controlStatements[control.rawValue] = statement
+        }
+        try statement.run()
+    }
     public func savepoint(_ name: String) throws { try execute("SAVEPOINT \(name)") }
     public func release(_ name: String) throws { try execute("RELEASE \(name)") }
     public func rollback(to name: String) throws { try execute("ROLLBACK TO \(name)") }

@@ -45,8 +45,9 @@ public enum LiteralNormalizer {
         var placeholders: [Int] = []
         var copied = 0
         var i = 0
-        // The previous token, as far as the rules need it.
-        var previousWord: ArraySlice<UInt8> = []
+        // The previous token, as far as the rules need it (a word's bounds, not a slice: a slice
+        // retains the bytes at every token).
+        var previousWord = 0..<0
         var previousIsWord = false
         var inLimit = false
 
@@ -57,8 +58,8 @@ public enum LiteralNormalizer {
             copied = end
             literals.append(literal)
         }
-        func previousIs(_ words: [String]) -> Bool {
-            previousIsWord && words.contains { Self.equalsIgnoringCase(previousWord, $0) }
+        func previousIs(_ words: [StaticString]) -> Bool {
+            previousIsWord && words.contains { Self.equalsIgnoringCase(bytes, previousWord, $0) }
         }
 
         while i < n {
@@ -71,7 +72,7 @@ public enum LiteralNormalizer {
                 lexer.position = i
                 guard let text = try? lexer.readString(quote: c, start: i) else { return nil }
                 i = lexer.position
-                let introduced = previousIsWord && (previousWord.first == UInt8(ascii: "_") || previousIs(Self.stringPrefixes))
+                let introduced = previousIsWord && (bytes[previousWord.lowerBound] == UInt8(ascii: "_") || previousIs(Self.stringPrefixes))
                 if !introduced && !text.utf8.contains(0) { take(.string(text), from: start, to: i) }
             } else if c >= 0x30 && c <= 0x39 {
                 if c == 0x30 && i + 2 < n && (bytes[i + 1] | 0x20 == UInt8(ascii: "x") || bytes[i + 1] | 0x20 == UInt8(ascii: "b")) {
@@ -114,9 +115,9 @@ public enum LiteralNormalizer {
                     // 1abc is an identifier.
                     while i < n && Self.isWordByte(bytes[i]) { i += 1 }
                     isWord = true
-                } else if inLimit || previousIs(["OFFSET", "INTERVAL"]) {
+                } else if inLimit || previousIs(Self.countWords) {
                     isLimitPart = inLimit
-                } else if let value = Int64(String(decoding: bytes[start..<i], as: UTF8.self)) {
+                } else if let value = Self.integer(bytes, start..<i) {
                     take(.integer(value), from: start, to: i)
                 }
             } else if Self.isWordByte(c) {
@@ -156,13 +157,13 @@ public enum LiteralNormalizer {
                 i += 1
                 isLimitPart = inLimit && c == UInt8(ascii: ",")
             }
-            if isWord && Self.equalsIgnoringCase(bytes[start..<i], "LIMIT") {
+            if isWord && Self.equalsIgnoringCase(bytes, start..<i, "LIMIT") {
                 inLimit = true
             } else {
                 inLimit = isLimitPart
             }
             previousIsWord = isWord
-            previousWord = isWord ? bytes[start..<i] : []
+            previousWord = isWord ? start..<i : 0..<0
         }
         guard !literals.isEmpty else { return nil }
         shape.append(contentsOf: bytes[copied...])
@@ -173,10 +174,28 @@ public enum LiteralNormalizer {
         (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c == 0x24 || c >= 0x80
     }
 
-    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ word: String) -> Bool {
-        bytes.count == word.utf8.count && zip(bytes, word.utf8).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+    /// Whether `bytes[range]` is `word` (ASCII letters) but for case.
+    static func equalsIgnoringCase(_ bytes: [UInt8], _ range: Range<Int>, _ word: StaticString) -> Bool {
+        guard range.count == word.utf8CodeUnitCount else { return false }
+        let letters = word.utf8Start
+        for offset in 0..<range.count where bytes[range.lowerBound + offset] | 0x20 != letters[offset] | 0x20 { return false }
+        return true
+    }
+
+    /// The value of the decimal digits `bytes[range]`; nil beyond 64 bits.
+    static func integer(_ bytes: [UInt8], _ range: Range<Int>) -> Int64? {
+        var value: Int64 = 0
+        for index in range {
+            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(Int64(bytes[index] &- 0x30))
+            if overflow1 || overflow2 { return nil }
+            value = sum
+        }
+        return value
     }
 
     /// Words before a string that make it something other than a plain string value.
-    static let stringPrefixes = ["N", "DATE", "TIME", "TIMESTAMP", "INTERVAL"]
+    static let stringPrefixes: [StaticString] = ["N", "DATE", "TIME", "TIMESTAMP", "INTERVAL"]
+    /// Words before an integer that make it a count, not a value.
+    static let countWords: [StaticString] = ["OFFSET", "INTERVAL"]
 }

@@ -712,20 +712,23 @@ public final class MySQLEngine {
     /// A unique key's value in a row (or its first `prefix` columns'), normalized as the key
     /// compares; nil if a part is NULL.
     func uniqueValue(_ row: [SQLiteValue], key: TableWriteProfile.LockedKey, prefix: Int? = nil) -> String? {
-        var value = ""
+        // Built as bytes and made a string once: every write computes these for its locks.
+        var value: [UInt8] = []
+        value.reserveCapacity(32)
         for i in 0..<(prefix ?? key.columns.count) {
-            if i > 0 { value += "|" }
+            if i > 0 { value.append(UInt8(ascii: "|")) }
             switch row[key.columns[i]] {
             case .null: return nil
-            case .integer(let v): value += "n"; value += String(v)
-            case .real(let d): value += d == d.rounded() && abs(d) < 9e18 ? "n\(Int64(d))" : "r\(d)"
+            case .integer(let v): value.append(UInt8(ascii: "n")); value.append(contentsOf: String(v).utf8)
+            case .real(let d): value.append(contentsOf: (d == d.rounded() && abs(d) < 9e18 ? "n\(Int64(d))" : "r\(d)").utf8)
             case .text(let s):
                 // The folded text: equal exactly when the collation calls them equal.
-                value += "s"; value += key.binary[i] ? s : MySQLCollation.foldedText(s)
-            case .blob(let b): value += "b" + b.map { String($0, radix: 16) }.joined()
+                value.append(UInt8(ascii: "s"))
+                if key.binary[i] { value.append(contentsOf: s.utf8) } else { MySQLCollation.appendFoldedText(s, to: &value) }
+            case .blob(let b): value.append(contentsOf: ("b" + b.map { String($0, radix: 16) }.joined()).utf8)
             }
         }
-        return value
+        return String(decoding: value, as: UTF8.self)
     }
 
     // MARK: Commit

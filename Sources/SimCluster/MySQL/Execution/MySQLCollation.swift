@@ -46,6 +46,19 @@ enum MySQLCollation {
 
     /// The collation key as text (its scalars), so that two texts compare equal exactly when
     /// their folded texts are equal; ASCII text is folded byte by byte.
+    /// Appends `foldedText(text)`'s bytes to `bytes`.
+    static func appendFoldedText(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        let ascii = text.withUTF8 { utf8 in
+            for byte in utf8 where byte >= 0x80 { return false }
+            var end = utf8.count
+            while end > 0 && utf8[end - 1] == 0x20 { end -= 1 }
+            for i in 0..<end { bytes.append(upper(utf8[i])) }
+            return true
+        }
+        if !ascii { bytes.append(contentsOf: foldedText(text).utf8) }
+    }
+
     static func foldedText(_ text: String) -> String {
         var text = text
         // ASCII (nearly every key): one pass over the bytes, no intermediate array.

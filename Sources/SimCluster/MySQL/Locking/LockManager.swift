@@ -2,8 +2,46 @@
 /// end. Acquisition is all-or-nothing: a statement either gets every lock it needs or learns who
 /// holds the ones it cannot have, and waits for them.
 struct LockManager {
+    /// A lock's holders. Nearly every lock has one holder, kept inline: no array to allocate
+    /// for each lock taken.
     struct Entry {
-        var holders: [(owner: Int, mode: LockMode)] = []
+        var first: (owner: Int, mode: LockMode)
+        var others: [(owner: Int, mode: LockMode)] = []
+
+        init(_ owner: Int, _ mode: LockMode) { first = (owner, mode) }
+
+        /// Whether a holder other than `owner` holds it in a mode that excludes `mode`.
+        func conflicts(with owner: Int, _ mode: LockMode, into blockers: inout [Int]) {
+            if first.owner != owner && !mode.compatible(with: first.mode), !blockers.contains(first.owner) { blockers.append(first.owner) }
+            for holder in others where holder.owner != owner && !mode.compatible(with: holder.mode) {
+                if !blockers.contains(holder.owner) { blockers.append(holder.owner) }
+            }
+        }
+
+        /// Adds `owner` as a holder, or raises its mode; true if it was not a holder.
+        mutating func take(_ owner: Int, _ mode: LockMode) -> Bool {
+            if first.owner == owner {
+                if mode == .exclusive { first.mode = .exclusive }
+                return false
+            }
+            if let index = others.firstIndex(where: { $0.owner == owner }) {
+                if mode == .exclusive { others[index].mode = .exclusive }
+                return false
+            }
+            others.append((owner, mode))
+            return true
+        }
+
+        /// Drops `owner`; false when no holder is left.
+        mutating func drop(_ owner: Int) -> Bool {
+            if first.owner == owner {
+                guard !others.isEmpty else { return false }
+                first = others.removeFirst()
+            } else {
+                others.removeAll { $0.owner == owner }
+            }
+            return true
+        }
     }
 
     private var entries: [LockKey: Entry] = [:]
@@ -17,30 +55,21 @@ struct LockManager {
     mutating func acquire(_ keys: [(key: LockKey, mode: LockMode)], for owner: Int) -> [Int] {
         var blockers: [Int] = []
         for (key, mode) in keys {
-            guard let entry = entries[key] else { continue }
-            for holder in entry.holders where holder.owner != owner && !(mode.compatible(with: holder.mode)) {
-                if !blockers.contains(holder.owner) { blockers.append(holder.owner) }
-            }
+            guard let index = entries.index(forKey: key) else { continue }
+            entries.values[index].conflicts(with: owner, mode, into: &blockers)
         }
         guard blockers.isEmpty else { return blockers.sorted() }
-        var taken: [LockKey] = []
+        var ownKeys = held.removeValue(forKey: owner) ?? []
         for (key, mode) in keys {
-            // One hash lookup per key, the entry changed in place.
-            let isNew = Self.take(&entries[key, default: Entry()], owner: owner, mode: mode)
-            if isNew { taken.append(key) }
+            if let index = entries.index(forKey: key) {
+                if entries.values[index].take(owner, mode) { ownKeys.append(key) }
+            } else {
+                entries[key] = Entry(owner, mode)
+                ownKeys.append(key)
+            }
         }
-        if !taken.isEmpty { held[owner, default: []].append(contentsOf: taken) }
+        if !ownKeys.isEmpty { held[owner] = ownKeys }
         return []
-    }
-
-    /// Adds `owner` to an entry's holders, or raises its mode; true if it was not a holder.
-    private static func take(_ entry: inout Entry, owner: Int, mode: LockMode) -> Bool {
-        if let index = entry.holders.firstIndex(where: { $0.owner == owner }) {
-            if mode == .exclusive { entry.holders[index].mode = .exclusive }
-            return false
-        }
-        entry.holders.append((owner, mode))
-        return true
     }
 
     /// Releases everything `owner` holds.
@@ -48,8 +77,7 @@ struct LockManager {
         if let keys = held.removeValue(forKey: owner) {
             for key in keys {
                 guard let index = entries.index(forKey: key) else { continue }
-                entries.values[index].holders.removeAll { $0.owner == owner }
-                if entries.values[index].holders.isEmpty { entries.remove(at: index) }
+                if !entries.values[index].drop(owner) { entries.remove(at: index) }
             }
         }
         if !waitsFor.isEmpty { waitsFor[owner] = nil }
