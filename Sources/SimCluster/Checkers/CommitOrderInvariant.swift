@@ -6,29 +6,36 @@ extension ClusterInvariants {
     /// part must keep its row locks until it commits, or a later transaction can slip in on one
     /// shard and not on another (write-write conflicts out of order: not serializable).
     public static func commitOrder(_ cluster: Cluster) -> [InvariantFinding] {
-        var multiIDs: [String: String] = [:]
+        // Keys are structs, and witnesses are written out only for the cycle reported: the
+        // check runs after every fuzz run, over every binlog entry of every shard.
+        struct EntryKey: Hashable { let shard: String, gtid: GTID }
+        struct RowKey: Hashable { let table: String, rowID: Int64 }
+        struct Edge: Hashable { let from: String, to: String }
+        struct Witness { let shard: String, row: RowKey }
+        var multiIDs: [EntryKey: String] = [:]
         for commit in cluster.observer.distributedCommits where commit.mode == .multi {
             for part in commit.parts {
-                if case .committed(let gtid?) = part.outcome { multiIDs["\(part.shard)|\(gtid)"] = commit.id }
+                if case .committed(let gtid?) = part.outcome { multiIDs[EntryKey(shard: part.shard, gtid: gtid)] = commit.id }
             }
         }
         var edges: [String: Set<String>] = [:]
-        var witness: [String: String] = [:]
+        var witness: [Edge: Witness] = [:]
         for shard in cluster.shards {
             guard let primary = cluster.primary(of: shard), let storage = cluster.storage(of: primary) else { continue }
             let log = ShardTransactionLog(storage: storage)
             var dtidByGTID: [GTID: String] = [:]
             for (dtid, gtid) in log.commitGTIDs { dtidByGTID[gtid] = dtid }
-            var lastWriter: [String: String] = [:]
+            var lastWriter: [RowKey: String] = [:]
             for entry in storage.binlog {
                 guard case .rows(let changes) = entry.event else { continue }
-                let id = dtidByGTID[entry.gtid] ?? multiIDs["\(shard.key)|\(entry.gtid)"] ?? "\(shard.key)@\(entry.gtid)"
+                let id = dtidByGTID[entry.gtid] ?? multiIDs[EntryKey(shard: shard.key, gtid: entry.gtid)] ?? "\(shard.key)@\(entry.gtid)"
                 for change in changes where !change.table.hasPrefix(TwoPCSidecar.prefix) {
-                    let rowIDs = change.kind == .insert ? [change.newRowID] : Array(Set([change.oldRowID, change.newRowID])).sorted()
+                    let low = min(change.oldRowID, change.newRowID), high = max(change.oldRowID, change.newRowID)
+                    let rowIDs = change.kind == .insert ? [change.newRowID] : (low == high ? [low] : [low, high])
                     for rowID in rowIDs {
-                        let key = "\(change.table) row \(rowID)"
+                        let key = RowKey(table: change.table, rowID: rowID)
                         if let previous = lastWriter[key], previous != id, edges[previous, default: []].insert(id).inserted {
-                            witness["\(previous)→\(id)"] = "\(shard.key): \(key) written by \(previous), then by \(id)"
+                            witness[Edge(from: previous, to: id)] = Witness(shard: shard.key, row: key)
                         }
                         lastWriter[key] = id
                     }
@@ -36,7 +43,10 @@ extension ClusterInvariants {
             }
         }
         guard let cycle = firstCycle(edges) else { return [] }
-        let steps = zip(cycle, cycle.dropFirst() + [cycle[0]]).map { witness["\($0)→\($1)"] ?? "\($0) before \($1)" }
+        let steps = zip(cycle, cycle.dropFirst() + [cycle[0]]).map { from, to in
+            guard let w = witness[Edge(from: from, to: to)] else { return "\(from) before \(to)" }
+            return "\(w.shard): \(w.row.table) row \(w.row.rowID) written by \(from), then by \(to)"
+        }
         return [InvariantFinding(
             invariant: "commit_order",
             message: "transactions committed in different orders on different shards: \((cycle + [cycle[0]]).joined(separator: " → "))",
