@@ -40,10 +40,8 @@ public enum LiteralNormalizer {
         var lexer = Lexer(sql)
         let bytes = lexer.bytes
         let n = bytes.count
-        var shape: [UInt8] = []
-        var literals: [Literal] = []
-        var placeholders: [Int] = []
-        var copied = 0
+        var out = Output()
+        out.shape.reserveCapacity(n)
         var i = 0
         // The previous token, as far as the rules need it (a word's bounds, not a slice: a slice
         // retains the bytes at every token).
@@ -51,16 +49,6 @@ public enum LiteralNormalizer {
         var previousIsWord = false
         var inLimit = false
 
-        func take(_ literal: Literal, from start: Int, to end: Int) {
-            shape.append(contentsOf: bytes[copied..<start])
-            placeholders.append(shape.count)
-            shape.append(UInt8(ascii: "?"))
-            copied = end
-            literals.append(literal)
-        }
-        func previousIs(_ words: [StaticString]) -> Bool {
-            previousIsWord && words.contains { Self.equalsIgnoringCase(bytes, previousWord, $0) }
-        }
 
         while i < n {
             let c = bytes[i]
@@ -72,8 +60,9 @@ public enum LiteralNormalizer {
                 lexer.position = i
                 guard let text = try? lexer.readString(quote: c, start: i) else { return nil }
                 i = lexer.position
-                let introduced = previousIsWord && (bytes[previousWord.lowerBound] == UInt8(ascii: "_") || previousIs(Self.stringPrefixes))
-                if !introduced && !text.utf8.contains(0) { take(.string(text), from: start, to: i) }
+                let introduced = previousIsWord
+                    && (bytes[previousWord.lowerBound] == UInt8(ascii: "_") || Self.isAny(bytes, previousWord, of: Self.stringPrefixes))
+                if !introduced && !text.utf8.contains(0) { out.take(.string(text), from: start, to: i, in: bytes) }
             } else if c >= 0x30 && c <= 0x39 {
                 if c == 0x30 && i + 2 < n && (bytes[i + 1] | 0x20 == UInt8(ascii: "x") || bytes[i + 1] | 0x20 == UInt8(ascii: "b")) {
                     // 0x1F and 0b101 stay as they are; 0x1g and the like are for the lexer to judge.
@@ -89,14 +78,13 @@ public enum LiteralNormalizer {
                     inLimit = false
                     continue
                 }
-                func digits() { while i < n && bytes[i] >= 0x30 && bytes[i] <= 0x39 { i += 1 } }
-                digits()
+                i = Self.skipDigits(bytes, from: i)
                 // 1.5, 1e3 and 1.5E-2 stay as they are.
                 var isInteger = true
                 if i < n && bytes[i] == UInt8(ascii: ".") {
                     isInteger = false
                     i += 1
-                    digits()
+                    i = Self.skipDigits(bytes, from: i)
                 }
                 if i < n && bytes[i] | 0x20 == UInt8(ascii: "e") {
                     let save = i
@@ -104,7 +92,7 @@ public enum LiteralNormalizer {
                     if i < n && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
                     if i < n && bytes[i] >= 0x30 && bytes[i] <= 0x39 {
                         isInteger = false
-                        digits()
+                        i = Self.skipDigits(bytes, from: i)
                     } else {
                         i = save
                     }
@@ -115,10 +103,10 @@ public enum LiteralNormalizer {
                     // 1abc is an identifier.
                     while i < n && Self.isWordByte(bytes[i]) { i += 1 }
                     isWord = true
-                } else if inLimit || previousIs(Self.countWords) {
+                } else if inLimit || (previousIsWord && Self.isAny(bytes, previousWord, of: Self.countWords)) {
                     isLimitPart = inLimit
                 } else if let value = Self.integer(bytes, start..<i) {
-                    take(.integer(value), from: start, to: i)
+                    out.take(.integer(value), from: start, to: i, in: bytes)
                 }
             } else if Self.isWordByte(c) {
                 while i < n && Self.isWordByte(bytes[i]) { i += 1 }
@@ -165,9 +153,39 @@ public enum LiteralNormalizer {
             previousIsWord = isWord
             previousWord = isWord ? start..<i : 0..<0
         }
-        guard !literals.isEmpty else { return nil }
-        shape.append(contentsOf: bytes[copied...])
-        return NormalizedStatement(shape: String(decoding: shape, as: UTF8.self), literals: literals, placeholders: placeholders)
+        guard !out.literals.isEmpty else { return nil }
+        out.shape.append(contentsOf: bytes[out.copied...])
+        return NormalizedStatement(shape: String(decoding: out.shape, as: UTF8.self), literals: out.literals, placeholders: out.placeholders)
+    }
+
+    /// The shape being written: the text copied up to each literal taken, a `?` in its place.
+    /// (A struct, not captured variables: captures are checked for exclusive access at run time.)
+    struct Output {
+        var shape: [UInt8] = []
+        var literals: [Literal] = []
+        var placeholders: [Int] = []
+        /// How much of the text is in `shape`.
+        var copied = 0
+
+        mutating func take(_ literal: Literal, from start: Int, to end: Int, in bytes: [UInt8]) {
+            shape.append(contentsOf: bytes[copied..<start])
+            placeholders.append(shape.count)
+            shape.append(UInt8(ascii: "?"))
+            copied = end
+            literals.append(literal)
+        }
+    }
+
+    /// The index after the decimal digits from `index` on.
+    static func skipDigits(_ bytes: [UInt8], from index: Int) -> Int {
+        var i = index
+        while i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 { i += 1 }
+        return i
+    }
+
+    /// Whether `bytes[range]` is one of `words` but for case.
+    static func isAny(_ bytes: [UInt8], _ range: Range<Int>, of words: [StaticString]) -> Bool {
+        words.contains { equalsIgnoringCase(bytes, range, $0) }
     }
 
     static func isWordByte(_ c: UInt8) -> Bool {
