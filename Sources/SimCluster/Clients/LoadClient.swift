@@ -22,6 +22,8 @@ final class LoadClient: SimProcess {
     let delay: SimDuration
     var calls = PendingCalls<Int>()
     var sent = 0
+    /// The gateway's process, looked up by name once.
+    var gatewayID: ProcessID?
 
     init(gateway: String, count: Int, statement: @escaping @Sendable (Int) -> String, counters: LoadCounters, delay: SimDuration) {
         self.gateway = gateway
@@ -55,7 +57,8 @@ final class LoadClient: SimProcess {
     }
 
     func next(_ context: ProcessContext<ClusterMessage>) {
-        guard sent < count, let gate = context.process(named: gateway) else { return }
+        guard sent < count, let gate = gatewayID ?? context.process(named: gateway) else { return }
+        gatewayID = gate
         let id = calls.start(sent, timeout: .seconds(5), context)
         context.send(.gatewayQuery(id: id, sql: statement(sent), connection: 0), to: gate)
         sent += 1

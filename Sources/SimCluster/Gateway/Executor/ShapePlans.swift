@@ -33,14 +33,16 @@ struct ShapePlans {
             entries[key] = entry
         }
         guard case .plan(let primitive) = entry else { return nil }
-        var bindings: BindVariables = [:]
+        var bindings = BindVariables(minimumCapacity: normalized.literals.count)
         for (i, literal) in normalized.literals.enumerated() {
             bindings[Self.name(i)] = .value(literal.sqlValue)
         }
         return (primitive, bindings)
     }
 
-    static func name(_ index: Int) -> String { "vtg\(index + 1)" }
+    static func name(_ index: Int) -> String { index < names.count ? names[index] : "vtg\(index + 1)" }
+    /// The first names, made once (every routed statement binds its literals by name).
+    private static let names: [String] = (1...64).map { "vtg\($0)" }
 
     /// Whether `name` is one of the normalizer's bind variables.
     static func isName(_ name: String) -> Bool {

@@ -216,12 +216,13 @@ public final class MySQLStorage: DurableState {
     /// counter above every rowid.
     func noteAutoIncrement(_ change: RowChange) {
         func raise(_ counter: inout Int64, past value: Int64) { if value >= counter { counter = value + 1 } }
-        // An update that keeps the row id cannot move the row-id counter.
-        if change.kind == .insert || change.newRowID != change.oldRowID {
+        let profile = catalog.writeProfile(change.table)
+        // An update that keeps the row id cannot move the row-id counter, and a table whose
+        // integer primary key is its rowid never uses it (no DDL here changes a primary key).
+        if profile?.rowIDColumn == nil && (change.kind == .insert || change.newRowID != change.oldRowID) {
             raise(&nextRowID[change.table, default: 1], past: change.newRowID)
         }
-        guard let column = catalog.writeProfile(change.table)?.autoIncrementColumn,
-              case .integer(let value) = change.new[column] else { return }
+        guard let column = profile?.autoIncrementColumn, case .integer(let value) = change.new[column] else { return }
         if change.kind == .update, change.old[column] == change.new[column] { return }
         raise(&autoIncrement[change.table, default: 1], past: value)
     }
