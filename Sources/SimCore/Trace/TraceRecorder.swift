@@ -25,14 +25,9 @@ public struct TraceRecorder<Message: SimMessage> {
     /// The most recent events with their notes, oldest first.
     public var recent: [(record: TraceRecord<Message>, note: TraceNote?)] { ring.entries(lastNumber: recorded) }
 
-    @inlinable mutating func record(_ record: TraceRecord<Message>, names: (ProcessID) -> String) {
-        recorded &+= 1
-        record.fingerprint(into: &hasher, hasNote: false)
-        ring.append(record, number: recorded)
-        if let sink { sink.write(record.rendered(note: nil, names: names)) }
-    }
-
-    /// `record(_:names:)` of the record these parts make, without making one unless a sink needs it.
+    /// Records an event without a note (deliveries, timers): its parts are hashed and kept as they
+    /// are, and a record is made only for a sink (copying a message into a record costs more
+    /// than hashing it).
     @inlinable mutating func record(
         time: SimTime, kind: TraceKind, process: ProcessID, peer: ProcessID, sentAt: SimTime,
         message: borrowing Message?, names: (ProcessID) -> String

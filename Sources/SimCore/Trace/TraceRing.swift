@@ -23,13 +23,11 @@ public struct TraceRing<Message: SimMessage> {
         } else {
             storage[next] = record
         }
-        next += 1
-        if next == capacity { next = 0 }
-        if let first = notes.first, first.number <= number - capacity { dropStaleNotes(before: number - capacity) }
+        advance(past: number)
     }
 
     /// Keeps the record these parts make, the `number`-th of the run, writing over the oldest
-    /// kept record in place (no record is built and copied in).
+    /// kept record field by field (assigning a whole record costs more for big messages).
     @inlinable public mutating func append(
         time: SimTime, kind: TraceKind, process: ProcessID, peer: ProcessID, sentAt: SimTime,
         message: borrowing Message?, number: Int
@@ -45,6 +43,11 @@ public struct TraceRing<Message: SimMessage> {
             storage[next].sentAt = sentAt
             storage[next].message = copy message
         }
+        advance(past: number)
+    }
+
+    /// Moves to the next slot after keeping record `number`; notes of records no longer kept go.
+    @inlinable mutating func advance(past number: Int) {
         next += 1
         if next == capacity { next = 0 }
         if let first = notes.first, first.number <= number - capacity { dropStaleNotes(before: number - capacity) }
