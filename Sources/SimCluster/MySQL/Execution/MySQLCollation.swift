@@ -44,8 +44,6 @@ enum MySQLCollation {
         return scalars.map { fold($0) }
     }
 
-    /// The collation key as text (its scalars), so that two texts compare equal exactly when
-    /// their folded texts are equal; ASCII text is folded byte by byte.
     /// Appends `foldedText(text)`'s bytes to `bytes`.
     static func appendFoldedText(_ text: String, to bytes: inout [UInt8]) {
         var text = text
@@ -59,6 +57,8 @@ enum MySQLCollation {
         if !ascii { bytes.append(contentsOf: foldedText(text).utf8) }
     }
 
+    /// The collation key as text (its scalars), so that two texts compare equal exactly when
+    /// their folded texts are equal; ASCII text is folded byte by byte.
     static func foldedText(_ text: String) -> String {
         var text = text
         // ASCII (nearly every key): one pass over the bytes, no intermediate array.

@@ -10,7 +10,7 @@ struct LockManager {
 
         init(_ owner: Int, _ mode: LockMode) { first = (owner, mode) }
 
-        /// Whether a holder other than `owner` holds it in a mode that excludes `mode`.
+        /// Adds to `blockers` the holders other than `owner` whose mode excludes `mode`.
         func conflicts(with owner: Int, _ mode: LockMode, into blockers: inout [Int]) {
             if first.owner != owner && !mode.compatible(with: first.mode), !blockers.contains(first.owner) { blockers.append(first.owner) }
             for holder in others where holder.owner != owner && !mode.compatible(with: holder.mode) {
