@@ -49,7 +49,6 @@ public enum LiteralNormalizer {
         var previousIsWord = false
         var inLimit = false
 
-
         while i < n {
             let c = bytes[i]
             if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0C { i += 1; continue }

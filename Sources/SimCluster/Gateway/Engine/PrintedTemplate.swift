@@ -8,8 +8,6 @@ struct PrintedTemplate {
     /// The text between the bind variables (one more piece than names).
     let pieces: [String]
     let names: [String]
-    /// The pieces' length in bytes, to reserve the filled text at once.
-    let pieceBytes: Int
 
     /// Nil when the statement has other bind variables, or when its printed text holds `:vtg`
     /// anywhere but at its bind variables (a string literal could).
@@ -43,21 +41,17 @@ struct PrintedTemplate {
         pieces.append(String(decoding: text[copied...], as: UTF8.self))
         self.pieces = pieces
         self.names = names
-        pieceBytes = pieces.reduce(0) { $0 + $1.utf8.count }
     }
 
     /// The text with the values of `bindVariables` in; nil when one is missing or a list.
     func filled(_ bindVariables: BindVariables) -> String? {
         let printer = SQLPrinter()
-        // Bytes, made a string once: the gateway fills a template for every routed row.
-        var text: [UInt8] = []
-        text.reserveCapacity(pieceBytes + 24 * names.count)
-        text.append(contentsOf: pieces[0].utf8)
+        var text = pieces[0]
         for (name, piece) in zip(names, pieces.dropFirst()) {
             guard case .value(let value)? = bindVariables[name] else { return nil }
-            text.append(contentsOf: printer.print(value.sqlLiteral).utf8)
-            text.append(contentsOf: piece.utf8)
+            text += printer.print(value.sqlLiteral)
+            text += piece
         }
-        return String(decoding: text, as: UTF8.self)
+        return text
     }
 }
