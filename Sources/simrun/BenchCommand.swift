@@ -59,8 +59,16 @@ struct BankAccelerationBenchCommand: ParsableCommand {
     @Option(help: "Pause between a paced client's transactions (a duration: 500ms, 1s).")
     var interval = "500ms"
 
+    @Option(help: "Run only this load: idle, paced or saturating (default: all three), e.g. to profile one.")
+    var load: String?
+
+    static let loads = ["idle", "paced", "saturating"]
+
     func validate() throws {
         guard seconds > 0, clients > 0 else { throw ValidationError("--seconds and --clients must be positive") }
+        if let load, !Self.loads.contains(load) {
+            throw ValidationError("--load must be one of \(Self.loads.joined(separator: ", ")), not '\(load)'")
+        }
     }
 
     func run() throws {
@@ -69,7 +77,8 @@ struct BankAccelerationBenchCommand: ParsableCommand {
         #endif
         print("bank benchmark: 4 shards × 3 tablets (semi-sync), 1 gateway, TWOPC transfers between 16 accounts, \(seconds) s of virtual time")
         // Idle first: the cluster's own background is the ceiling every load starts from.
-        for (label, count, pause) in [("idle", 0, "-"), ("paced", clients, interval), ("saturating", 6, "20ms")] {
+        for (label, count, pause) in [("idle", 0, "-"), ("paced", clients, interval), ("saturating", 6, "20ms")]
+        where load == nil || load == label {
             let f = try BankAccelerationBenchmark(clients: count, interval: pause, seconds: seconds, seed: 1).run()
             let acceleration = f.virtualSeconds / f.wallSeconds
             let load = count == 0 ? "no clients (health checks, heartbeats, polling only)" : "\(count) clients, \(pause) between transactions"
