@@ -38,25 +38,11 @@ public struct BankWorkload: TransactionWorkload {
     }
 
     func upsert(_ account: Int64, by amount: Int64) -> String {
-        // Appended into one buffer: each transfer builds two of these.
-        var sql = "INSERT INTO "
-        sql.reserveCapacity(96 + 2 * table.utf8.count + 3 * balanceColumn.utf8.count)
-        sql += table
-        sql += " ("
-        sql += idColumn
-        sql += ", "
-        sql += balanceColumn
-        sql += ") VALUES ("
-        sql += String(account)
-        sql += ", "
-        sql += String(amount)
-        sql += ") ON DUPLICATE KEY UPDATE "
-        sql += balanceColumn
-        sql += " = "
-        sql += balanceColumn
-        sql += amount < 0 ? " - " : " + "
-        sql += String(amount.magnitude)
-        return sql
+        // One interpolation, not two joined by +: each transfer builds two of these.
+        """
+        INSERT INTO \(table) (\(idColumn), \(balanceColumn)) VALUES (\(account), \(amount)) \
+        ON DUPLICATE KEY UPDATE \(balanceColumn) = \(balanceColumn) \(amount < 0 ? "-" : "+") \(amount.magnitude)
+        """
     }
 
     public func isComparable(_ op: MicroOp) -> Bool {
