@@ -62,12 +62,15 @@ struct BankAccelerationBenchCommand: ParsableCommand {
     @Option(help: "Run only this load: idle, paced or saturating (default: all three), e.g. to profile one.")
     var load: String?
 
-    static let loads = ["idle", "paced", "saturating"]
+    /// The loads, idle first: the cluster's own background is the ceiling every load starts from.
+    var loads: [(label: String, clients: Int, pause: String)] {
+        [("idle", 0, "-"), ("paced", clients, interval), ("saturating", 6, "20ms")]
+    }
 
     func validate() throws {
         guard seconds > 0, clients > 0 else { throw ValidationError("--seconds and --clients must be positive") }
-        if let load, !Self.loads.contains(load) {
-            throw ValidationError("--load must be one of \(Self.loads.joined(separator: ", ")), not '\(load)'")
+        if let load, !loads.contains(where: { $0.label == load }) {
+            throw ValidationError("--load must be one of \(loads.map(\.label).joined(separator: ", ")), not '\(load)'")
         }
     }
 
@@ -76,14 +79,12 @@ struct BankAccelerationBenchCommand: ParsableCommand {
         print("warning: this is a debug build; use `swift run -c release simrun bench bank` for real figures")
         #endif
         print("bank benchmark: 4 shards × 3 tablets (semi-sync), 1 gateway, TWOPC transfers between 16 accounts, \(seconds) s of virtual time")
-        // Idle first: the cluster's own background is the ceiling every load starts from.
-        for (label, count, pause) in [("idle", 0, "-"), ("paced", clients, interval), ("saturating", 6, "20ms")]
-        where load == nil || load == label {
+        for (label, count, pause) in loads where load == nil || load == label {
             let f = try BankAccelerationBenchmark(clients: count, interval: pause, seconds: seconds, seed: 1).run()
             let acceleration = f.virtualSeconds / f.wallSeconds
-            let load = count == 0 ? "no clients (health checks, heartbeats, polling only)" : "\(count) clients, \(pause) between transactions"
+            let described = count == 0 ? "no clients (health checks, heartbeats, polling only)" : "\(count) clients, \(pause) between transactions"
             let outcome = count == 0 ? (f.asExpected ? "" : "; RUN FAILED") : "; \(f.asExpected ? "money conserved" : "BANK CHECK FAILED")"
-            print("\(label): \(load): \(Int(f.virtualSeconds.rounded())) s virtual in \(fixed(f.wallSeconds, 2)) s wall = "
+            print("\(label): \(described): \(Int(f.virtualSeconds.rounded())) s virtual in \(fixed(f.wallSeconds, 2)) s wall = "
                   + "\(Int(acceleration))× (target ≥ 1000); \(Int(Double(f.events) / f.virtualSeconds)) events and \(fixed(Double(f.transfers) / f.virtualSeconds, 1)) "
                   + "2PC commits per virtual second\(outcome)")
         }
